@@ -45,6 +45,8 @@ interface Compiled {
   /** [start, end) in ms after JST midnight. */
   readonly periods: readonly (readonly [number, number])[];
   readonly weekdays: ReadonlySet<number>;
+  /** Memo of working-day answers by epoch day (holiday and closure lookups are the costly part). */
+  readonly days: Map<number, boolean>;
 }
 
 const cache = new WeakMap<WorkingSchedule, Compiled>();
@@ -74,17 +76,23 @@ function compile(schedule: WorkingSchedule): Compiled {
   }
   if (schedule.weekdays.length === 0) throw new RangeError('A working schedule needs at least one working weekday');
   for (const rule of schedule.closures) validateClosureRule(rule);
-  const compiled: Compiled = { schedule, periods, weekdays: new Set(schedule.weekdays) };
+  const compiled: Compiled = { schedule, periods, weekdays: new Set(schedule.weekdays), days: new Map() };
   cache.set(schedule, compiled);
   return compiled;
 }
 
+const MAX_MEMO_DAYS = 100_000;
+
 function isWorkingEpochDay(epochDay: number, c: Compiled): boolean {
   if (!c.weekdays.has((((epochDay + 4) % 7) + 7) % 7)) return false;
   if (!c.schedule.excludeHolidays && c.schedule.closures.length === 0) return true;
+  const memo = c.days.get(epochDay);
+  if (memo !== undefined) return memo;
   const date = fromEpochDay(epochDay);
-  if (c.schedule.excludeHolidays && isHoliday(date)) return false;
-  return closureName(date, c.schedule.closures) === null;
+  const working = !(c.schedule.excludeHolidays && isHoliday(date)) && closureName(date, c.schedule.closures) === null;
+  if (c.days.size >= MAX_MEMO_DAYS) c.days.clear();
+  c.days.set(epochDay, working);
+  return working;
 }
 
 /** Whether the date is a working day under the schedule (weekday, not a holiday, not closed). */
@@ -122,7 +130,7 @@ export function workingMillisBetween(
   const c = compile(schedule);
   const s = ms(start);
   const e = ms(end);
-  if (e < s) return -workingMillisBetween(end, start, schedule);
+  if (e < s) return 0 - workingMillisBetween(end, start, schedule); // 0 - x, not -x: never -0
   const lastDay = epochDayOf(e);
   let total = 0;
   for (let day = epochDayOf(s); day <= lastDay; day++) {
