@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { modules } from './modules.ts';
+import type { Platform } from './platform/context.ts';
+import { AppError } from './platform/errors.ts';
+import { installAuth } from './platform/http/authHook.ts';
+import { installErrorHandler } from './platform/http/errorHandler.ts';
+import './platform/http/fastifyTypes.ts';
+import { pickLocale } from './platform/http/locale.ts';
+import { redactPaths } from './platform/logging.ts';
+
+const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+export interface BuildOptions {
+  /** Serve the built web UI (off in API tests). */
+  serveWeb?: boolean;
+  logger?: boolean;
+}
+
+/** Builds the HTTP application; `server.ts` only listens. Tests use `app.inject`. */
+export async function buildApp(platform: Platform, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: platform.config.logLevel, redact: redactPaths },
+    bodyLimit: platform.config.bodyLimit,
+    trustProxy: platform.config.trustProxy.length > 0 ? platform.config.trustProxy : false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('locale', 'ja');
+  app.addHook('onRequest', async (request) => {
+    request.locale = pickLocale(request.headers);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Mantine writes its CSS variables into a <style> element at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: platform.config.secureCookies,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Renkei (連携) API',
+        version: '0.1.0',
+        description: 'サイバー犯罪対策業務基盤の API。エラーは {"error":{"code","message"}} で返ります。',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'renkei_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
+
+  installAuth(app, platform);
+  installErrorHandler(app, platform);
+
+  app.get('/api/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  for (const m of modules) {
+    if (m.rules) platform.policy.registerAll(m.rules);
+    await app.register(m.routes, { prefix: `/api/${m.prefix}`, platform });
+  }
+
+  const serveWeb = options.serveWeb !== false && existsSync(`${WEB_DIST}index.html`);
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (path.startsWith('/api/') || path.startsWith('/taxii2/') || !serveWeb || request.method !== 'GET') {
+      throw new AppError('ROUTE_NOT_FOUND');
+    }
+    // The single-page app answers every other GET; its router shows its own "not found".
+    return reply.type('text/html; charset=utf-8').sendFile('index.html');
+  });
+  return app;
+}

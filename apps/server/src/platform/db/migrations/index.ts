@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely';
+import type { Engine } from '../connect.ts';
+import * as m0001 from './0001_platform.ts';
+
+export interface RenkeiMigration {
+  up(db: Kysely<unknown>, engine: Engine): Promise<void>;
+}
+
+/**
+ * Every migration in order. Names are sortable and never change once landed; add new ones at the end
+ * (platform services and modules each add their own file here).
+ */
+export const migrations: Record<string, RenkeiMigration> = {
+  '0001_platform': m0001,
+};

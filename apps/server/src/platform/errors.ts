@@ -1,0 +1,99 @@
+/**
+ * The one catalogue of stable error codes. Clients (the web UI, partners' scripts) switch on `code`;
+ * `message` is for people, in Japanese first and English when the client asks for it.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, ja: '入力内容に誤りがあります。', en: 'The request is not valid.' },
+  MALFORMED_JSON: { status: 400, ja: 'JSON の形式が正しくありません。', en: 'The request body is not valid JSON.' },
+  UNKNOWN_FIELD: { status: 400, ja: '不明な項目が含まれています。', en: 'The request contains an unknown field.' },
+  PASSWORD_TOO_WEAK: {
+    status: 400,
+    ja: 'パスワードは12文字以上で、ログインIDや現在のパスワードと異なるものにしてください。',
+    en: 'Passwords need at least 12 characters and must differ from the login and the current password.',
+  },
+  TOTP_INVALID: { status: 400, ja: '確認コードが正しくありません。', en: 'The verification code is not valid.' },
+  TOTP_NOT_STARTED: {
+    status: 400,
+    ja: '二要素認証の登録が開始されていません。',
+    en: 'TOTP enrolment has not been started.',
+  },
+  INVALID_CURSOR: { status: 400, ja: 'ページ指定が正しくありません。', en: 'The page cursor is not valid.' },
+  UNAUTHENTICATED: { status: 401, ja: 'ログインしてください。', en: 'Please sign in.' },
+  INVALID_CREDENTIALS: {
+    status: 401,
+    ja: 'ログインIDまたはパスワードが正しくありません。',
+    en: 'The login or password is not correct.',
+  },
+  TOKEN_INVALID: { status: 401, ja: 'APIトークンが無効です。', en: 'The API token is not valid.' },
+  FORBIDDEN: { status: 403, ja: 'この操作を行う権限がありません。', en: 'You are not allowed to do this.' },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    ja: '画面を再読み込みしてからやり直してください。',
+    en: 'Reload the page and try again (CSRF check failed).',
+  },
+  MFA_REQUIRED: { status: 403, ja: '二要素認証を完了してください。', en: 'Complete two-factor authentication first.' },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    ja: 'パスワードを変更してください。',
+    en: 'Change your password first.',
+  },
+  SELF_ADMINISTRATION: {
+    status: 403,
+    ja: '自分自身の権限・所属・状態は変更できません。',
+    en: 'You cannot change your own roles, unit or status.',
+  },
+  NOT_FOUND: { status: 404, ja: '見つかりません。', en: 'Not found.' },
+  ROUTE_NOT_FOUND: { status: 404, ja: 'そのAPIはありません。', en: 'No such API route.' },
+  OBSERVABLE_NOT_FOUND: { status: 404, ja: '該当する指標は登録されていません。', en: 'No such observable.' },
+  LOGIN_TAKEN: {
+    status: 409,
+    ja: 'そのログインIDは使用済みです（無効化されたIDも再利用できません）。',
+    en: 'That login is taken (logins of disabled accounts are never reused).',
+  },
+  UNIT_CODE_TAKEN: { status: 409, ja: 'その所属コードは使用済みです。', en: 'That unit code is taken.' },
+  CONFLICT: { status: 409, ja: '他の変更と競合しました。', en: 'The change conflicts with another one.' },
+  PAYLOAD_TOO_LARGE: { status: 413, ja: '送信内容が大きすぎます。', en: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    ja: 'この形式のデータは受け付けていません。',
+    en: 'This content type is not accepted.',
+  },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    ja: 'ログイン失敗が続いたため一時的にロックされています。しばらくしてからお試しください。',
+    en: 'Too many failed sign-ins; the account is locked for a while.',
+  },
+  RATE_LIMITED: { status: 429, ja: 'アクセスが集中しています。時間をおいてお試しください。', en: 'Too many requests.' },
+  INTERNAL: {
+    status: 500,
+    ja: 'システム内部でエラーが発生しました。',
+    en: 'An internal error occurred.',
+  },
+  UNAVAILABLE: { status: 503, ja: '一時的に利用できません。', en: 'Temporarily unavailable.' },
+} as const satisfies Record<string, { status: number; ja: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error with a stable code; thrown anywhere, turned into `{error:{code,message}}` by the HTTP layer. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message ?? ERRORS[code].en);
+    this.name = 'AppError';
+    this.status = ERRORS[code].status;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+/** The people-facing message of a code, in the client's language. */
+export function errorMessage(code: ErrorCode, locale: 'ja' | 'en', detail?: string): string {
+  const base = ERRORS[code][locale];
+  return detail ? `${base} (${detail})` : base;
+}
