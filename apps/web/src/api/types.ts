@@ -1,0 +1,43 @@
+// Shapes from docs/api/platform.md (the OpenAPI document at /api/openapi.json is the reference).
+
+export type Stage = 'password_change' | 'mfa_enrol' | 'mfa_verify' | 'ok';
+
+export interface SessionUser {
+  id: string;
+  login: string;
+  name: string;
+  nameKana: string;
+  unit: { id: string; name: string };
+  position: { id: string; name: string } | null;
+  roles: string[];
+  clearance: number;
+}
+
+export interface Abilities {
+  manageOrganisation: boolean;
+  manageUsers: boolean;
+  manageTokens: boolean;
+  readAudit: boolean;
+}
+
+export interface Me {
+  stage: Stage;
+  csrfToken: string;
+  user: SessionUser;
+  abilities: Abilities;
+}
+
+export interface LoginResponse {
+  stage: Stage;
+  csrfToken: string;
+  user: SessionUser;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Items<T> {
+  items: T[];
+}

@@ -1,0 +1,42 @@
+import {
+  IconBuilding,
+  IconHierarchy2,
+  IconHome,
+  IconKey,
+  IconListSearch,
+  IconUsers,
+  type Icon,
+} from '@tabler/icons-react';
+import type { Abilities } from '../api/types';
+
+export interface NavItem {
+  to: '/' | '/admin/units' | '/admin/positions' | '/admin/users' | '/admin/tokens' | '/audit';
+  labelKey: string;
+  icon: Icon;
+  /** Shown only when the session has this ability; undefined = everyone signed in. */
+  ability?: keyof Abilities;
+  group: 'main' | 'admin' | 'audit';
+}
+
+export const navItems: NavItem[] = [
+  { to: '/', labelKey: 'nav.home', icon: IconHome, group: 'main' },
+  { to: '/admin/units', labelKey: 'nav.units', icon: IconBuilding, ability: 'manageOrganisation', group: 'admin' },
+  {
+    to: '/admin/positions',
+    labelKey: 'nav.positions',
+    icon: IconHierarchy2,
+    ability: 'manageOrganisation',
+    group: 'admin',
+  },
+  { to: '/admin/users', labelKey: 'nav.users', icon: IconUsers, ability: 'manageUsers', group: 'admin' },
+  { to: '/admin/tokens', labelKey: 'nav.tokens', icon: IconKey, ability: 'manageTokens', group: 'admin' },
+  { to: '/audit', labelKey: 'nav.audit', icon: IconListSearch, ability: 'readAudit', group: 'audit' },
+];
+
+export function allowedNavItems(abilities: Abilities | undefined): NavItem[] {
+  return navItems.filter((item) => !item.ability || abilities?.[item.ability] === true);
+}
+
+export function hasAdminAbility(abilities: Abilities | undefined): boolean {
+  return Boolean(abilities?.manageOrganisation || abilities?.manageUsers || abilities?.manageTokens);
+}

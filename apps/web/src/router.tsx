@@ -1,0 +1,95 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
+import { meQuery, pathForStage } from './api/session';
+import type { Stage } from './api/types';
+import { NotFoundPage } from './components/NotFoundPage';
+import { AppLayout } from './layout/AppLayout';
+import { AdminIndexPage } from './modules/admin/AdminIndexPage';
+import { PositionsPage } from './modules/admin/PositionsPage';
+import { TokensPage } from './modules/admin/TokensPage';
+import { UnitsPage } from './modules/admin/UnitsPage';
+import { UsersPage } from './modules/admin/UsersPage';
+import { AuditPage } from './modules/audit/AuditPage';
+import { LoginPage } from './modules/auth/LoginPage';
+import { PasswordChangePage } from './modules/auth/PasswordChangePage';
+import { TotpEnrolPage } from './modules/auth/TotpEnrolPage';
+import { TotpVerifyPage } from './modules/auth/TotpVerifyPage';
+import { HomePage } from './modules/home/HomePage';
+
+export interface RouterContext {
+  queryClient: QueryClient;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFoundPage,
+});
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/login',
+  beforeLoad: async ({ context }) => {
+    const me = await context.queryClient.ensureQueryData(meQuery);
+    if (me) throw redirect({ to: pathForStage(me.stage) });
+  },
+  component: LoginPage,
+});
+
+// Each sign-in stage page is open only to a session in that stage; others are sent where they belong.
+function stageRoute(path: '/password' | '/mfa/enrol' | '/mfa/verify', stage: Stage, component: () => ReactNode) {
+  return createRoute({
+    getParentRoute: () => rootRoute,
+    path,
+    beforeLoad: async ({ context }) => {
+      const me = await context.queryClient.ensureQueryData(meQuery);
+      if (!me) throw redirect({ to: '/login' });
+      if (me.stage !== stage) throw redirect({ to: pathForStage(me.stage) });
+    },
+    component,
+  });
+}
+const passwordRoute = stageRoute('/password', 'password_change', PasswordChangePage);
+const enrolRoute = stageRoute('/mfa/enrol', 'mfa_enrol', TotpEnrolPage);
+const verifyRoute = stageRoute('/mfa/verify', 'mfa_verify', TotpVerifyPage);
+
+// Everything else needs a fully signed-in session.
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'app',
+  beforeLoad: async ({ context }) => {
+    const me = await context.queryClient.ensureQueryData(meQuery);
+    if (!me) throw redirect({ to: '/login' });
+    if (me.stage !== 'ok') throw redirect({ to: pathForStage(me.stage) });
+  },
+  component: AppLayout,
+});
+const homeRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: HomePage });
+const adminRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin', component: AdminIndexPage });
+const unitsRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/units', component: UnitsPage });
+const positionsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/admin/positions',
+  component: PositionsPage,
+});
+const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/users', component: UsersPage });
+const tokensRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/tokens', component: TokensPage });
+const auditRoute = createRoute({ getParentRoute: () => appRoute, path: '/audit', component: AuditPage });
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  passwordRoute,
+  enrolRoute,
+  verifyRoute,
+  appRoute.addChildren([homeRoute, adminRoute, unitsRoute, positionsRoute, usersRoute, tokensRoute, auditRoute]),
+]);
+
+export function makeRouter(queryClient: QueryClient) {
+  return createRouter({ routeTree, context: { queryClient }, defaultPreload: false, scrollRestoration: true });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof makeRouter>;
+  }
+}
