@@ -144,6 +144,8 @@ async function requireUser(p: Platform, id: string): Promise<UserTable> {
 export async function startEnrolment(p: Platform, session: SessionTable) {
   if (session.stage !== 'mfa_enrol') throw new AppError('FORBIDDEN');
   const user = await requireUser(p, session.user_id);
+  // Another session may have enrolled meanwhile; a password alone must never replace a second factor.
+  if (user.totp_enrolled_at) throw new AppError('FORBIDDEN');
   const secret = newTotpSecret();
   await p.db.db
     .updateTable('users')
@@ -175,6 +177,7 @@ async function completeSignIn(
 export async function finishEnrolment(p: Platform, session: SessionTable, code: string, meta: RequestMeta) {
   if (session.stage !== 'mfa_enrol') throw new AppError('FORBIDDEN');
   const user = await requireUser(p, session.user_id);
+  if (user.totp_enrolled_at) throw new AppError('FORBIDDEN');
   assertNotLocked(p, user);
   if (!user.totp_pending_enc) throw new AppError('TOTP_NOT_STARTED');
   const secret = p.secrets.open(user.totp_pending_enc, TOTP_CONTEXT(user.id));
