@@ -2,9 +2,9 @@
 // runs out, and when work next resumes. All wall-clock times are JST (fixed UTC+9).
 //
 // A schedule is plain data (JSON-serialisable, suitable for configuration); it is validated and compiled once per
-// object and cached. The algorithms walk day by day (O(days), never minute by minute).
+// object and cached, so treat schedules as immutable. The algorithms walk day by day (O(days), never minute by minute).
 
-import { type CalendarDate, JST_OFFSET_MS, MS_PER_DAY, dayOfWeek, fromEpochDay, toEpochDay } from './calendarDate.ts';
+import { type CalendarDate, JST_OFFSET_MS, MS_PER_DAY, fromEpochDay, toEpochDay } from './calendarDate.ts';
 import { type ClosureRule, YEAR_END_CLOSURE, closureName, isHoliday, validateClosureRule } from './holidays.ts';
 
 export interface WorkingHours {
@@ -97,8 +97,7 @@ function isWorkingEpochDay(epochDay: number, c: Compiled): boolean {
 
 /** Whether the date is a working day under the schedule (weekday, not a holiday, not closed). */
 export function isWorkingDay(date: CalendarDate, schedule: WorkingSchedule = DEFAULT_WORKING_SCHEDULE): boolean {
-  const c = compile(schedule);
-  return c.weekdays.has(dayOfWeek(date)) && isWorkingEpochDay(toEpochDay(date), c);
+  return isWorkingEpochDay(toEpochDay(date), compile(schedule));
 }
 
 function ms(instant: Date): number {
