@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
+import { register as audit } from './audit.ts';
+import { register as migrate } from './migrate.ts';
+import { register as serve } from './serve.ts';
+import { register as token } from './token.ts';
+import { register as user } from './user.ts';
 
 /** Each command module exports a `register(program)`; the order here is the order in `--help`. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [serve, migrate, user, token, audit];

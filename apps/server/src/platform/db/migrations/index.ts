@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Engine } from '../connect.ts';
 import * as m0001 from './0001_platform.ts';
+import * as m0002 from './0002_jobs_mail.ts';
 
 export interface RenkeiMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -12,4 +13,5 @@ export interface RenkeiMigration {
  */
 export const migrations: Record<string, RenkeiMigration> = {
   '0001_platform': m0001,
+  '0002_jobs_mail': m0002,
 };

@@ -1,0 +1,20 @@
+import { type Config, type Platform, loadConfig, openPlatform } from '@renkei/server';
+import pino from 'pino';
+
+/** Opens the platform for a one-shot command (migrations applied, quiet logs) and always closes it. */
+export async function withPlatform<T>(fn: (p: Platform, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const platform = await openPlatform(config, { log: pino({ level: 'silent' }) });
+  try {
+    return await fn(platform, config);
+  } finally {
+    await platform.db.close();
+  }
+}
+
+/** Reads all of stdin (for --password-stdin and piped input). */
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
