@@ -3,17 +3,6 @@ import { buildApp } from './app.ts';
 import { ensureFirstAdmin } from './platform/bootstrap.ts';
 import type { Config } from './platform/config.ts';
 import type { Platform } from './platform/context.ts';
-import type { Platform } from './platform/context.ts';
-import { openPlatform } from './platform/open.ts';
-
-/** The demo data set (issue 3) is loaded through its own module once it exists. */
-async function loadDemo(platform: Platform, out: (line: string) => void): Promise<void> {
-  const path = './platform/demo/index.ts';
-  const mod = (await import(path)) as { loadDemoData?: (p: Platform) => Promise<unknown> };
-  if (!mod.loadDemoData) throw new Error('the demo data set is not available in this build');
-  await mod.loadDemoData(platform);
-  out('デモデータを投入しました / demo data loaded');
-}
 
 /** The demo data set (issue 3) is loaded through its own module once it exists. */
 async function loadDemo(platform: Platform, out: (line: string) => void): Promise<void> {

@@ -186,7 +186,11 @@ export class TableJobQueue implements JobQueue {
     this.#add(
       `${SCHEDULE_PREFIX}${name}`,
       (payload, _job) => handler({ name, dueAt: new Date((payload as { dueAt: string }).dueAt) }),
-      { retries: options.retries ?? 0, ...(options.backoff ? { backoff: options.backoff } : {}), ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) },
+      {
+        retries: options.retries ?? 0,
+        ...(options.backoff ? { backoff: options.backoff } : {}),
+        ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+      },
       undefined,
     );
   }
@@ -225,7 +229,11 @@ export class TableJobQueue implements JobQueue {
         );
         await trx
           .updateTable('job_schedules')
-          .set({ last_run_at: dueAt, next_run_at: next ? next.toISOString() : '9999-12-31T00:00:00.000Z', updated_at: nowIso })
+          .set({
+            last_run_at: dueAt,
+            next_run_at: next ? next.toISOString() : '9999-12-31T00:00:00.000Z',
+            updated_at: nowIso,
+          })
           .where('name', '=', s.name)
           .where('next_run_at', '=', dueAt)
           .execute();
@@ -233,48 +241,54 @@ export class TableJobQueue implements JobQueue {
     }
   }
 
-  /** Claims the oldest due job of a type this runner handles, or an expired lease; null when none. */
+  /**
+   * Claims the oldest due job of a type this runner handles, or one whose lease expired; null when none.
+   * One statement (`UPDATE … WHERE id = (SELECT … LIMIT 1) RETURNING *`), so SQLite never upgrades a read
+   * transaction to a write one; on PostgreSQL the inner SELECT skips rows other runners are claiming.
+   */
   async #claim(): Promise<JobTable | null> {
-    const types = [...this.#handlers.keys()];
-    if (types.length === 0) return null;
+    const regs = [...this.#handlers.entries()];
+    if (regs.length === 0) return null;
     const now = this.#clock.now();
     const nowIso = now.toISOString();
-    const db = this.#db.db;
+    const leaseEnd = (ms: number) => new Date(now.getTime() + ms).toISOString();
     const postgres = this.#db.engine === 'postgres';
-    return db.transaction().execute(async (trx) => {
-      let pick = trx
-        .selectFrom('jobs')
-        .select(['id', 'type'])
-        .where('type', 'in', types)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('state', '=', 'queued'), eb('run_at', '<=', nowIso)]),
-            eb.and([eb('state', '=', 'active'), eb('locked_until', '<=', nowIso)]),
-          ]),
-        )
-        .orderBy('run_at')
-        .orderBy('id')
-        .limit(1);
-      // PostgreSQL: concurrent runners skip each other's rows instead of waiting on them.
-      if (postgres) pick = pick.forUpdate().skipLocked();
-      const candidate = await pick.executeTakeFirst();
-      if (!candidate) return null;
-      const reg = this.#handlers.get(candidate.type);
-      if (!reg) return null;
-      const claimed = await trx
-        .updateTable('jobs')
-        .set((eb) => ({
+    const row = await this.#db.db
+      .updateTable('jobs')
+      .set((eb) => {
+        let lease = eb.case().when('type', '=', regs[0]![0]).then(leaseEnd(regs[0]![1].leaseMs));
+        for (const [type, reg] of regs.slice(1)) lease = lease.when('type', '=', type).then(leaseEnd(reg.leaseMs));
+        return {
           state: 'active',
           attempts: eb('attempts', '+', 1),
-          locked_until: new Date(now.getTime() + reg.leaseMs).toISOString(),
+          locked_until: lease.else(leaseEnd(DEFAULT_LEASE_MS)).end(),
           locked_by: this.runnerId,
           updated_at: nowIso,
-        }))
-        .where('id', '=', candidate.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return claimed;
-    });
+        };
+      })
+      .where('id', '=', (eb) => {
+        const pick = eb
+          .selectFrom('jobs')
+          .select('id')
+          .where(
+            'type',
+            'in',
+            regs.map(([t]) => t),
+          )
+          .where((w) =>
+            w.or([
+              w.and([w('state', '=', 'queued'), w('run_at', '<=', nowIso)]),
+              w.and([w('state', '=', 'active'), w('locked_until', '<=', nowIso)]),
+            ]),
+          )
+          .orderBy('run_at')
+          .orderBy('id')
+          .limit(1);
+        return postgres ? pick.forUpdate().skipLocked() : pick;
+      })
+      .returningAll()
+      .executeTakeFirst();
+    return row ?? null;
   }
 
   /** Runs one claimed job and records the outcome, unless the lease was lost meanwhile. */
@@ -398,7 +412,15 @@ export class TableJobQueue implements JobQueue {
     const now = this.#clock.now().toISOString();
     const res = await this.#db.db
       .updateTable('jobs')
-      .set({ state: 'queued', attempts: 0, run_at: now, locked_until: null, locked_by: null, finished_at: null, updated_at: now })
+      .set({
+        state: 'queued',
+        attempts: 0,
+        run_at: now,
+        locked_until: null,
+        locked_by: null,
+        finished_at: null,
+        updated_at: now,
+      })
       .where('id', '=', id)
       .where('state', 'in', ['dead', 'queued'])
       .executeTakeFirst();

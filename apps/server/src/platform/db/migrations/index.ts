@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Engine } from '../connect.ts';
 import * as m0001 from './0001_platform.ts';
 import * as m0002 from './0002_jobs_mail.ts';
+import * as m0003 from './0003_files.ts';
 
 export interface RenkeiMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -14,4 +15,5 @@ export interface RenkeiMigration {
 export const migrations: Record<string, RenkeiMigration> = {
   '0001_platform': m0001,
   '0002_jobs_mail': m0002,
+  '0003_files': m0003,
 };
