@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import { ensureFirstAdmin } from './platform/bootstrap.ts';
 import type { Config } from './platform/config.ts';
 import type { Platform } from './platform/context.ts';
+import { openPlatform } from './platform/open.ts';
 
 /** The demo data set (issue 3) is loaded through its own module once it exists. */
 async function loadDemo(platform: Platform, out: (line: string) => void): Promise<void> {
