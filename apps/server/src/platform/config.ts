@@ -10,6 +10,10 @@ export interface Config {
   baseUrl: string;
   adminPassword: string | undefined;
   smtpUrl: string | undefined;
+  /** Sender address of outgoing mail (RENKEI_MAIL_FROM; default renkei@<host of the base URL>). */
+  mailFrom: string;
+  /** Single sign-on; undefined unless RENKEI_OIDC_ISSUER and RENKEI_OIDC_CLIENT_ID are set. */
+  oidc: OidcConfig | undefined;
   /** Addresses of reverse proxies whose X-Forwarded-For is believed (see docs/SECURITY.md). */
   trustProxy: string[];
   logLevel: string;
@@ -17,6 +21,15 @@ export interface Config {
   secureCookies: boolean;
   /** Largest JSON body accepted, in bytes. */
   bodyLimit: number;
+}
+
+/** OpenID Connect settings (docs/OPERATIONS.md § Single sign-on). */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  /** Defaults to <base URL>/api/auth/oidc/callback. */
+  redirectUri: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -32,6 +45,11 @@ const KEYS = [
   'RENKEI_TRUST_PROXY',
   'RENKEI_LOG_LEVEL',
   'RENKEI_BODY_LIMIT',
+  'RENKEI_MAIL_FROM',
+  'RENKEI_OIDC_ISSUER',
+  'RENKEI_OIDC_CLIENT_ID',
+  'RENKEI_OIDC_CLIENT_SECRET',
+  'RENKEI_OIDC_REDIRECT_URI',
 ] as const;
 
 /** A `renkei.config.json` in the working directory may hold the same keys; the environment wins. */
@@ -59,6 +77,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const databaseUrl = merged.RENKEI_DATABASE_URL ?? `sqlite:${join(dataDir, 'renkei.db')}`;
   const baseUrl = merged.RENKEI_BASE_URL ?? `http://localhost:${port}`;
   const bodyLimit = Number(merged.RENKEI_BODY_LIMIT ?? 1_048_576);
+  const oidc: OidcConfig | undefined =
+    merged.RENKEI_OIDC_ISSUER && merged.RENKEI_OIDC_CLIENT_ID
+      ? {
+          issuer: merged.RENKEI_OIDC_ISSUER,
+          clientId: merged.RENKEI_OIDC_CLIENT_ID,
+          clientSecret: merged.RENKEI_OIDC_CLIENT_SECRET,
+          redirectUri: merged.RENKEI_OIDC_REDIRECT_URI ?? `${baseUrl.replace(/\/$/, '')}/api/auth/oidc/callback`,
+        }
+      : undefined;
   return {
     port,
     host: merged.HOST ?? '0.0.0.0',
@@ -67,6 +94,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     baseUrl,
     adminPassword: merged.RENKEI_ADMIN_PASSWORD,
     smtpUrl: merged.RENKEI_SMTP_URL,
+    mailFrom: merged.RENKEI_MAIL_FROM ?? `renkei@${new URL(baseUrl).hostname}`,
+    oidc,
     trustProxy: (merged.RENKEI_TRUST_PROXY ?? '')
       .split(',')
       .map((s) => s.trim())
