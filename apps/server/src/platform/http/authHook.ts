@@ -11,6 +11,21 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Paths whose routes must declare how they are protected. */
 const PROTECTED_PREFIXES = ['/api/', '/taxii2/'];
 
+/** Every protected route as registered, for the test that proves none escapes the policy engine. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  public: boolean;
+  action: string | null;
+  incompleteLogin: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: RegisteredRoute[];
+  }
+}
+
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -34,9 +49,22 @@ export function installAuth(app: FastifyInstance, platform: Platform): void {
   app.decorateRequest('authSession', null);
   app.decorateRequest('denialAudited', false);
 
+  const routes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', routes);
   app.addHook('onRoute', (route) => {
     if (!PROTECTED_PREFIXES.some((p) => route.url.startsWith(p))) return;
     const c = route.config;
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') {
+        routes.push({
+          method,
+          url: route.url,
+          public: c?.public === true,
+          action: c?.action ?? null,
+          incompleteLogin: c?.incompleteLogin === true,
+        });
+      }
+    }
     if (!c?.public && !c?.action && !c?.incompleteLogin) {
       throw new Error(`route ${route.method} ${route.url} declares no policy (config.action or config.public)`);
     }

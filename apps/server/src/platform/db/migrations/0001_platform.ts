@@ -191,9 +191,10 @@ async function auditGuards(db: Kysely<unknown>, engine: Engine): Promise<void> {
   }
   await sql`create function audit_guard() returns trigger language plpgsql as $$
     begin
-      if tg_op = 'DELETE' and tg_table_name = 'audit_log'
-         and old.seq <= coalesce((select max(upto_seq) from audit_checkpoints), 0) then
-        return old;
+      if tg_op = 'DELETE' and tg_table_name = 'audit_log' then
+        if old.seq <= coalesce((select max(upto_seq) from audit_checkpoints), 0) then
+          return old;
+        end if;
       end if;
       raise exception 'AUDIT_APPEND_ONLY: % on % is refused', tg_op, tg_table_name;
     end $$`.execute(db);
