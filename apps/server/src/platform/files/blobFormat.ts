@@ -99,24 +99,24 @@ export class EncryptStream extends Transform {
     this.push(this.#header);
   }
 
-  #seal(plain: Buffer, final: boolean): Buffer {
+  #seal(plain: Buffer, final: boolean): void {
     const { iv, aad } = nonceAndAad(this.#header, this.#prefix, this.#index++, final);
     const c = createCipheriv('aes-256-gcm', this.#key, iv);
     c.setAAD(aad);
-    const body = c.update(plain);
+    this.push(c.update(plain));
     c.final();
-    return Buffer.concat([body, c.getAuthTag()]);
+    this.push(c.getAuthTag());
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.#queue.push(chunk);
     // A chunk is sealed as non-final only once we know more bytes follow it.
-    while (this.#queue.length > this.#chunkBytes) this.push(this.#seal(this.#queue.take(this.#chunkBytes), false));
+    while (this.#queue.length > this.#chunkBytes) this.#seal(this.#queue.take(this.#chunkBytes), false);
     done();
   }
 
   override _flush(done: TransformCallback): void {
-    this.push(this.#seal(this.#queue.take(this.#queue.length), true));
+    this.#seal(this.#queue.take(this.#queue.length), true);
     done();
   }
 }
