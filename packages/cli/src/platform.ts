@@ -1,8 +1,10 @@
-import { type Config, type Platform, loadConfig, openPlatform } from '@renkei/server';
-import pino from 'pino';
+import type { Config, Platform } from '@renkei/server';
 
 /** Opens the platform for a one-shot command (migrations applied, quiet logs) and always closes it. */
 export async function withPlatform<T>(fn: (p: Platform, config: Config) => Promise<T>): Promise<T> {
+  const { loadConfig } = await import('@renkei/server/platform/config');
+  const { openPlatform } = await import('@renkei/server/platform/open');
+  const { default: pino } = await import('pino');
   const config = loadConfig();
   const platform = await openPlatform(config, { log: pino({ level: 'silent' }) });
   try {

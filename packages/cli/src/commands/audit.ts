@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { archiveAudit } from '@renkei/server/platform/audit/archive';
-import { verifyAuditChain } from '@renkei/server/platform/audit/verify';
 import { CliFailure } from '../failure.ts';
 import { withPlatform } from '../platform.ts';
 
@@ -11,6 +9,7 @@ export function register(program: Command): void {
     .command('verify')
     .description('監査ログのハッシュ連鎖を検証する / check the hash chain (exit 1 naming the first bad record)')
     .action(async () => {
+      const { verifyAuditChain } = await import('@renkei/server/platform/audit/verify');
       await withPlatform(async (p) => {
         const r = await verifyAuditChain(p.db.db);
         if (!r.ok)
@@ -30,6 +29,7 @@ export function register(program: Command): void {
     .action(async (opts: { before: string; out: string }) => {
       const before = new Date(opts.before);
       if (Number.isNaN(before.getTime())) throw new CliFailure('--before must be an ISO date', 2);
+      const { archiveAudit } = await import('@renkei/server/platform/audit/archive');
       await withPlatform(async (p) => {
         const r = await archiveAudit(p, before, resolve(opts.out));
         if (!r) {

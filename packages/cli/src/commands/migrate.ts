@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { loadConfig } from '@renkei/server';
-import { connect } from '@renkei/server/platform/db/connect';
-import { migrateToLatest } from '@renkei/server/platform/db/migrate';
 
 export function register(program: Command): void {
   program
     .command('migrate')
     .description('データベースを最新の構造にする / apply migrations to RENKEI_DATABASE_URL')
     .action(async () => {
+      const { loadConfig } = await import('@renkei/server/platform/config');
+      const { connect } = await import('@renkei/server/platform/db/connect');
+      const { migrateToLatest } = await import('@renkei/server/platform/db/migrate');
       const config = loadConfig();
       const db = connect(config.databaseUrl);
       try {

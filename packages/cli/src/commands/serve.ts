@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig, startServer } from '@renkei/server';
 
 export function register(program: Command): void {
   program
@@ -7,6 +6,7 @@ export function register(program: Command): void {
     .description('サーバを起動する / start the server (API and web UI)')
     .option('--demo', 'デモデータを投入してから起動する / load the demo data set first')
     .action(async (opts: { demo?: boolean }) => {
+      const { loadConfig, startServer } = await import('@renkei/server');
       const config = loadConfig();
       await startServer(config, undefined, { demo: opts.demo === true });
       // Keep running until a signal stops the server.

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import * as tokens from '@renkei/server/modules/admin/tokenService';
 import { CliFailure } from '../failure.ts';
 import { withPlatform } from '../platform.ts';
 
@@ -17,6 +16,7 @@ export function register(program: Command): void {
       if (opts.partner) throw new CliFailure('partner accounts arrive with the sharing module (issue 9)');
       const days = Number(opts.expires);
       if (!Number.isInteger(days) || days < 1 || days > 730) throw new CliFailure('--expires must be 1–730 days', 2);
+      const tokens = await import('@renkei/server/modules/admin/tokenService');
       await withPlatform(async (p) => {
         const user = await p.db.db
           .selectFrom('users')

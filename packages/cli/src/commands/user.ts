@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import * as users from '@renkei/server/modules/admin/userService';
 import { isRole } from '@renkei/server/platform/auth/subject';
 import { CliFailure } from '../failure.ts';
 import { readStdin, withPlatform } from '../platform.ts';
@@ -34,6 +33,7 @@ export function register(program: Command): void {
       const clearance = Number(opts.clearance);
       if (![1, 2, 3].includes(clearance)) throw new CliFailure('--clearance must be 1, 2 or 3', 2);
       const password = opts.passwordStdin ? (await readStdin()).replace(/\r?\n$/, '') : undefined;
+      const users = await import('@renkei/server/modules/admin/userService');
       await withPlatform(async (p) => {
         const unit = await p.db.db.selectFrom('units').select('id').where('code', '=', opts.unit).executeTakeFirst();
         if (!unit) throw new CliFailure(`no unit with code ${opts.unit}`);
