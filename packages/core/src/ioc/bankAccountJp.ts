@@ -37,12 +37,13 @@ export function yuchoToZengin(kigou: string, bangou: string): BankAccountParts |
 function findBank(s: string): { code: string; end: number } | undefined {
   const idx = bankIndex();
   let found: { code: string; end: number } | undefined;
-  for (let p = 0; p < s.length; p++) {
-    for (let n = Math.min(idx.maxNameLength, s.length - p); n >= 2; n--) {
-      const code = idx.byName.get(s.slice(p, p + n));
+  // The last name in s: try end positions from the right, names ending there longest first.
+  for (let e = s.length; e >= 2 && !found; e--) {
+    for (const n of idx.lengthsByLastChar.get(s[e - 1]!) ?? []) {
+      if (n > e) continue;
+      const code = idx.byName.get(s.slice(e - n, e));
       if (code) {
-        found = { code, end: p + n };
-        p += n - 1;
+        found = { code, end: e };
         break;
       }
     }
@@ -119,7 +120,11 @@ export function scanBankAccountsJp(t: string): Hit[] {
     const before = t.slice(backStart, m.index);
     if (!/店|営業部|出張所|支所|店番/.test(before)) continue;
     const bank = findBank(before);
-    if (!bank) continue;
+    if (!bank) {
+      // No bank before this anchor: later anchors need not look behind it again.
+      floor = m.index;
+      continue;
+    }
     const branch = findBranch(bank.code, before.slice(bank.end));
     if (!branch) continue;
     const type = m[1] ? TYPE_CODE[m[1]]! : (/(普通|当座|貯蓄)/.exec(before.slice(bank.end))?.[1] ?? '普通');

@@ -6,3 +6,4 @@ export { refang, defang } from './refang.ts';
 export { checkDomain, checkIpv4 } from './host.ts';
 export { parseIpv6 } from './scanIpv6.ts';
 export { yuchoToZengin, type BankAccountParts } from './bankAccountJp.ts';
+export { extractEml, emlToExtractJson, type EmlExtraction } from './eml.ts';

@@ -111,6 +111,22 @@ export function refang(s: string): Refanged {
         i = emit(i, '.', 2);
         continue;
       }
+    } else if (c === 58 && s.startsWith('//', i + 1)) {
+      // http://example,com/ and http://192,168,0,1: commas in a URL host.
+      const hostStart = i + 3;
+      let k = hostStart;
+      let commas = false;
+      while (k < s.length && k - hostStart < 256) {
+        const u = s.charCodeAt(k);
+        if (u === 44 && isAsciiAlnum(s.charCodeAt(k - 1)) && isAsciiAlnum(s.charCodeAt(k + 1))) commas = true;
+        else if (!isAsciiAlnum(u) && u !== 45 && u !== 46) break;
+        k++;
+      }
+      if (commas) {
+        emit(hostStart, s.slice(hostStart, k).replaceAll(',', '.'), k - hostStart);
+        i = k;
+        continue;
+      }
     } else if (c === 46) {
       if (prevAlnum && CLOSE.includes(s[i + 1] ?? '') && isAsciiAlnum(s.charCodeAt(i + 2))) {
         i = emit(i, '.', 2);

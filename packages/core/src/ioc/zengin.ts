@@ -8,6 +8,8 @@ export interface BankIndex {
   /** Prose spellings (NFKC) → bank code: みずほ銀行, 川口信用金庫, ゆうちょ… */
   byName: Map<string, string>;
   maxNameLength: number;
+  /** Last character of a prose name → the lengths of names ending with it, longest first. */
+  lengthsByLastChar: Map<string, number[]>;
   /** Per bank: branch name (NFKC) → branch code. */
   branchByName(bankCode: string): Map<string, string>;
 }
@@ -55,11 +57,20 @@ export function bankIndex(): BankIndex {
       maxNameLength = Math.max(maxNameLength, n.length);
     }
   }
+  const lengthsByLastChar = new Map<string, number[]>();
+  for (const n of byName.keys()) {
+    const last = n[n.length - 1]!;
+    const lens = lengthsByLastChar.get(last) ?? [];
+    if (!lens.includes(n.length)) lens.push(n.length);
+    lengthsByLastChar.set(last, lens);
+  }
+  for (const lens of lengthsByLastChar.values()) lens.sort((a, b) => b - a);
   const branchMaps = new Map<string, Map<string, string>>();
   index = {
     banks,
     byName,
     maxNameLength,
+    lengthsByLastChar,
     branchByName(bankCode: string): Map<string, string> {
       let m = branchMaps.get(bankCode);
       if (!m) {
