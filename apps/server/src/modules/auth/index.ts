@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { SESSION_COOKIE } from '../../platform/http/authHook.ts';
 import { SESSION_MAX_MS } from '../../platform/auth/sessions.ts';
 import type { Platform } from '../../platform/context.ts';
+import { oidcRoutes } from './oidc.ts';
 import { loadProfile, findUserById } from './repo.ts';
 import * as schema from './schema.ts';
 import * as service from './service.ts';
@@ -36,6 +37,7 @@ export const authModule: RenkeiModule = {
   name: 'auth',
   prefix: 'auth',
   routes: async (app, { platform: p }) => {
+    await app.register(oidcRoutes, { prefix: '/oidc', platform: p });
     app.post(
       '/login',
       {
