@@ -3,6 +3,7 @@ import type { Engine } from '../connect.ts';
 import * as m0001 from './0001_platform.ts';
 import * as m0002 from './0002_jobs_mail.ts';
 import * as m0003 from './0003_files.ts';
+import * as m0004 from './0004_documents.ts';
 
 export interface RenkeiMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -16,4 +17,5 @@ export const migrations: Record<string, RenkeiMigration> = {
   '0001_platform': m0001,
   '0002_jobs_mail': m0002,
   '0003_files': m0003,
+  '0004_documents': m0004,
 };
