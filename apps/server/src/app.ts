@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { modules } from './modules.ts';
 import type { Platform } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
-import { installAuth } from './platform/http/authHook.ts';
+import { SESSION_COOKIE, installAuth } from './platform/http/authHook.ts';
 import { installErrorHandler } from './platform/http/errorHandler.ts';
 import './platform/http/fastifyTypes.ts';
 import { pickLocale } from './platform/http/locale.ts';
@@ -61,7 +61,15 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
     strictTransportSecurity: platform.config.secureCookies,
   });
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  // Callers without credentials are limited per address (their refusals are audited, so this also protects the
+  // audit chain from floods); signed-in staff and machines are not limited here. Routes may set stricter limits.
+  await app.register(rateLimit, {
+    global: true,
+    max: 600,
+    timeWindow: '1 minute',
+    allowList: (request) =>
+      Boolean(request.headers.authorization || request.headers.cookie?.includes(`${SESSION_COOKIE}=`)),
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -99,6 +107,9 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (path.startsWith('/api/') || path.startsWith('/taxii2/') || !serveWeb || request.method !== 'GET') {
+      // Callers without any credentials learn nothing about which API routes exist.
+      const anonymous = !request.headers.authorization && !request.cookies?.[SESSION_COOKIE];
+      if (anonymous && (path.startsWith('/api/') || path.startsWith('/taxii2/'))) throw new AppError('UNAUTHENTICATED');
       throw new AppError('ROUTE_NOT_FOUND');
     }
     // The single-page app answers every other GET; its router shows its own "not found".

@@ -70,10 +70,17 @@ describe.each(testEngines())('bad input on %s', (engine) => {
     expect(res.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('answers an unknown API route with a JSON 404, in English when asked', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/nowhere', headers: { 'accept-language': 'en-GB,en' } });
+  it('answers an unknown API route with a JSON 404, in English when asked; anonymous callers get 401', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/nowhere',
+      headers: { ...admin.headers, 'accept-language': 'en-GB,en' },
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({ error: { code: 'ROUTE_NOT_FOUND', message: 'No such API route.' } });
+    const anon = await t.app.inject({ method: 'GET', url: '/api/nowhere' });
+    expect(anon.statusCode).toBe(401);
+    expect(anon.json().error.code).toBe('UNAUTHENTICATED');
   });
 
   it('sends security headers and a strict CSP', async () => {
