@@ -48,9 +48,13 @@ export function scanText(t: string, marks: readonly number[], spans: ReadonlyArr
     // A run ends where ASCII letters or digits meet non-ASCII letters inside a label (Japanese glued to a domain);
     // at a '.' or '-' the script may change (テスト.example.com).
     let prevKind = -1;
+    let hasDot = false;
     while (i < limit) {
       const u = t.charCodeAt(i);
-      if (u === 46 || u === 45) prevKind = -1;
+      if (u === 46) {
+        prevKind = -1;
+        hasDot = true;
+      } else if (u === 45) prevKind = -1;
       else if (isHostUnit(u)) {
         const kind = u < 128 ? 0 : 1;
         if (prevKind >= 0 && kind !== prevKind) break;
@@ -59,6 +63,7 @@ export function scanText(t: string, marks: readonly number[], spans: ReadonlyArr
       i++;
     }
     let end = i;
+    if (!hasDot) continue; // not a domain, address or IP
     const afterAt = start > 0 && t.charCodeAt(start - 1) === 64;
     if (!afterAt) start += leadingCut(t.slice(start, end));
     while (start < end && (t.charCodeAt(start) === 46 || t.charCodeAt(start) === 45)) start++;
