@@ -13,7 +13,7 @@ export type * from './types.ts';
 
 /** Largest total size of inline attachments of one message (the file store will take larger ones). */
 export const MAX_INLINE_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-/** Delivery: the first attempt and five retries, 1 min · 3^n apart, at most an hour (about 2 h in all). */
+/** Delivery: the first attempt and five retries 1, 3, 9, 27 and 60 min apart (about 1 h 40 min in all). */
 export const MAIL_RETRIES = 5;
 export const MAIL_BACKOFF: Backoff = { initialMs: 60_000, factor: 3, maxMs: 3600_000 };
 
