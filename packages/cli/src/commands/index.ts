@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { register as audit } from './audit.ts';
+import { register as backup } from './backup.ts';
 import { register as extract } from './extract.ts';
 import { register as migrate } from './migrate.ts';
+import { register as restore } from './restore.ts';
 import { register as serve } from './serve.ts';
 import { register as token } from './token.ts';
 import { register as user } from './user.ts';
@@ -9,4 +11,4 @@ import { register as user } from './user.ts';
 /** Each command module exports a `register(program)`; the order here is the order in `--help`. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [serve, migrate, user, token, extract, audit];
+export const commands: RegisterCommand[] = [serve, migrate, user, token, extract, audit, backup, restore];

@@ -90,6 +90,15 @@ class Meter extends Transform {
   }
 }
 
+/** Present in the store's folder while `renkei backup` copies it (platform/backup). */
+export const BACKUP_MARKER = '.backup-in-progress';
+
+/** A marker older than a day (by the file system's clock) is a crashed backup's and holds nothing back. */
+async function backupRunning(dir: string, now: Date): Promise<boolean> {
+  const st = await stat(join(dir, BACKUP_MARKER)).catch(() => null);
+  return st !== null && now.getTime() - st.mtime.getTime() < 24 * 3600 * 1000;
+}
+
 async function unlinkQuietly(path: string): Promise<void> {
   await unlink(path).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw err;
@@ -354,9 +363,13 @@ export class FileStore {
     await this.collect(gone);
   }
 
-  /** Deletes the files of blobs that have no row (any more). Safe to call with any ids, any time. */
+  /**
+   * Deletes the files of blobs that have no row (any more). Safe to call with any ids, any time. While a backup
+   * runs (a recent BACKUP_MARKER exists) nothing is deleted, so that the files of its database snapshot stay
+   * complete; `sweep` removes the leftovers later.
+   */
   async collect(blobIds: readonly string[]): Promise<void> {
-    if (blobIds.length === 0) return;
+    if (blobIds.length === 0 || (await backupRunning(this.#d.dir, new Date()))) return;
     const alive = new Set(
       (
         await this.#d.db
@@ -374,6 +387,7 @@ export class FileStore {
    * modified before `before` (so that uploads in flight are never touched). Returns how many files went.
    */
   async sweep(before: Date): Promise<number> {
+    if (await backupRunning(this.#d.dir, new Date())) return 0;
     let removed = 0;
     const old = async (path: string) => (await stat(path)).mtime < before;
     const tmpDir = join(this.#d.dir, 'tmp');
