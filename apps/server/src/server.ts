@@ -3,6 +3,8 @@ import { buildApp } from './app.ts';
 import { ensureFirstAdmin } from './platform/bootstrap.ts';
 import type { Config } from './platform/config.ts';
 import type { Platform } from './platform/context.ts';
+import { jobsOf } from './platform/jobs/index.ts';
+import { ensureMailJobs, releaseHeldMail } from './platform/mail/outbox.ts';
 import { openPlatform } from './platform/open.ts';
 
 /** The demo data set (issue 3) is loaded through its own module once it exists. */
@@ -39,7 +41,10 @@ export async function startServer(
     }
   }
   const app = await buildApp(platform);
-  app.addHook('onClose', async () => platform.db.close());
+  app.addHook('onClose', async () => {
+    await jobsOf(platform).stop();
+    await platform.db.close();
+  });
   const stop = async () => {
     await app.close();
     process.exit(0);
@@ -47,6 +52,10 @@ export async function startServer(
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   await app.listen({ port: config.port, host: config.host });
+  // Background work starts once the server answers; held mail is queued when SMTP is configured.
+  ensureMailJobs(platform);
+  await jobsOf(platform).start();
+  await releaseHeldMail(platform);
   out(`Renkei: ${config.baseUrl} (${platform.db.engine})`);
   return app;
 }

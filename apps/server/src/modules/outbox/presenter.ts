@@ -19,11 +19,14 @@ export function presentItem(m: MailOutboxTable) {
   };
 }
 
+/**
+ * The administrator sees delivery metadata, never the body: a request letter or a reply to a reporter carries
+ * case contents, which the admin role may not read (docs/SECURITY.md). The module that wrote a message shows it.
+ */
 export function presentDetail(m: MailOutboxTable) {
   return {
     ...presentItem(m),
-    text: m.body_text,
-    html: m.body_html,
+    bodyLength: m.body_text.length + (m.body_html?.length ?? 0),
     jobId: m.job_id,
     smtpMessageId: m.smtp_message_id,
   };

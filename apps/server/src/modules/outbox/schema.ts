@@ -49,8 +49,7 @@ export const OutboxItem = Type.Object({
 export const OutboxDetail = Type.Intersect([
   OutboxItem,
   Type.Object({
-    text: Type.String(),
-    html: Nullable(Type.String()),
+    bodyLength: Type.Integer(),
     jobId: Nullable(Type.String()),
     smtpMessageId: Nullable(Type.String()),
   }),

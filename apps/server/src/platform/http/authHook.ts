@@ -10,6 +10,8 @@ export const SESSION_COOKIE = 'renkei_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Paths whose routes must declare how they are protected. */
 const PROTECTED_PREFIXES = ['/api/', '/taxii2/'];
+/** The OpenAPI explorer (registered by @fastify/swagger-ui) is as public as the OpenAPI document itself. */
+const PUBLIC_PREFIXES = ['/api/docs'];
 
 /** Every protected route as registered, for the test that proves none escapes the policy engine. */
 export interface RegisteredRoute {
@@ -75,7 +77,10 @@ export function installAuth(app: FastifyInstance, platform: Platform): void {
 
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
-    if (!request.routeOptions.url || config.public) return;
+    const url = request.routeOptions.url;
+    // The web UI's static files and the API explorer need no sign-in; everything else under /api/ does.
+    if (!url || config.public || !PROTECTED_PREFIXES.some((p) => url.startsWith(p))) return;
+    if (PUBLIC_PREFIXES.some((p) => url.startsWith(p))) return;
     const now = platform.clock.now();
     const db = platform.db.db;
     const bearer = bearerOf(request);
