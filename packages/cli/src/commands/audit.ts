@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliFailure } from '../failure.ts';
 import { withPlatform } from '../platform.ts';
+import { progressBar } from '../progress.ts';
 
 export function register(program: Command): void {
   const audit = program.command('audit').description('監査ログ / the audit log');
@@ -11,7 +12,10 @@ export function register(program: Command): void {
     .action(async () => {
       const { verifyAuditChain } = await import('@renkei/server/platform/audit/verify');
       await withPlatform(async (p) => {
-        const r = await verifyAuditChain(p.db.db);
+        const bar = progressBar('verify');
+        const r = await verifyAuditChain(p.db.db, 2000, (done, total) => bar.update(done, total)).finally(() =>
+          bar.stop(),
+        );
         if (!r.ok)
           throw new CliFailure(
             `audit chain broken at record ${r.firstBad!.seq}: ${r.firstBad!.reason} (${r.checked} records verified before it)`,

@@ -11,7 +11,11 @@ export interface VerifyResult {
  * Walks the chain from the latest checkpoint (or the genesis) in keyset pages, recomputing each hash.
  * Names the first record whose stored hash, link or sequence does not match.
  */
-export async function verifyAuditChain(db: AnyDb, pageSize = 2000): Promise<VerifyResult> {
+export async function verifyAuditChain(
+  db: AnyDb,
+  pageSize = 2000,
+  onProgress?: (checked: number, total: number) => void,
+): Promise<VerifyResult> {
   const cp = await db
     .selectFrom('audit_checkpoints')
     .select(['upto_seq', 'upto_hash'])
@@ -21,6 +25,16 @@ export async function verifyAuditChain(db: AnyDb, pageSize = 2000): Promise<Veri
   let expectedSeq = (cp?.upto_seq ?? 0) + 1;
   let prevHash = cp?.upto_hash ?? GENESIS_HASH;
   let checked = 0;
+  const total = onProgress
+    ? Number(
+        (
+          await db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirst()
+        )?.n ?? 0,
+      )
+    : 0;
   for (;;) {
     const rows = await db
       .selectFrom('audit_log')
@@ -50,6 +64,7 @@ export async function verifyAuditChain(db: AnyDb, pageSize = 2000): Promise<Veri
       expectedSeq = seq + 1;
       checked++;
     }
+    onProgress?.(checked, total);
     if (rows.length < pageSize) break;
   }
   return { ok: true, checked, firstBad: null };
