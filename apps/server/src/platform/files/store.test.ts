@@ -78,6 +78,29 @@ describe.each(testEngines())('file store on %s', (engine) => {
     await expect(store.open(b.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('keeps one blob when equal uploads race, and a release racing an upload breaks neither', async () => {
+    const data = randomBytes(5000);
+    const refs = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => store.put(Readable.from([data]), owner(`race-${i}`), null)),
+    );
+    const blobs = await t.platform.db.db.selectFrom('blobs').selectAll().execute();
+    expect(blobs).toHaveLength(1);
+    expect(blobs[0]!.ref_count).toBe(4);
+    expect(filesUnder(join(store.dir, 'blobs'))).toHaveLength(1);
+    expect(filesUnder(join(store.dir, 'tmp'))).toHaveLength(0);
+    const [, , , again] = await Promise.all([
+      store.release(refs[0]!.id, null),
+      store.release(refs[1]!.id, null),
+      store.release(refs[2]!.id, null),
+      store.put(Readable.from([data]), owner('race-late'), null),
+    ]);
+    for (const id of [refs[3]!.id, again.id]) expect((await store.readAll(id)).equals(data)).toBe(true);
+    await store.release(refs[3]!.id, null);
+    await store.release(again.id, null);
+    expect(await t.platform.db.db.selectFrom('blobs').selectAll().execute()).toHaveLength(0);
+    expect(filesUnder(join(store.dir, 'blobs'))).toHaveLength(0);
+  });
+
   it('audits attach and release with ids and sizes only, never the content hash', async () => {
     const ref = await store.put(Readable.from([Buffer.from('memo')]), owner('case-C'), null);
     await store.release(ref.id, null, '削除');
