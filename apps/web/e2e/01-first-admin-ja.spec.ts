@@ -10,7 +10,7 @@ const lang = 'ja';
 
 test('初回管理者がTOTPを設定し、警察署と署員を作成し、その署員がログインできる（日本語）', async ({ page }) => {
   const admin: Account = loadAccount('admin') ?? { login: 'admin', password: e2eAdminPassword };
-  await signIn(page, lang, admin, { newPassword: 'E2e-Admin-Changed-Passw0rd', tag: 'ja-admin' });
+  await signIn(page, lang, admin, { newPassword: 'E2e-Kanri-Changed-Passw0rd', tag: 'ja-admin' });
   await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
   const nav = page.getByRole('navigation');
   for (const key of ['nav.units', 'nav.positions', 'nav.users', 'nav.tokens']) {
@@ -46,7 +46,7 @@ test('初回管理者がTOTPを設定し、警察署と署員を作成し、そ�
   await logout(page, lang);
 
   // The officer: one-time password → own password → TOTP → home.
-  await signIn(page, lang, officer, { newPassword: `Officer-${suffix}-Passw0rd`, tag: 'ja-officer' });
+  await signIn(page, lang, officer, { newPassword: `Pw-${suffix}-Renkei-2026`, tag: 'ja-officer' });
   const summary = page.getByTestId('home-user');
   await expect(summary).toContainText('巡査 一郎');
   await expect(summary).toContainText(unitName);

@@ -19,7 +19,7 @@ test('in English: the admin creates a station and an officer, who then signs in'
   await expect(page.getByRole('heading', { level: 1, name: text(lang, 'auth.login.title') })).toBeVisible();
 
   const admin: Account = loadAccount('admin') ?? { login: 'admin', password: e2eAdminPassword };
-  await signIn(page, lang, admin, { newPassword: 'E2e-Admin-Changed-Passw0rd', tag: 'en-admin' });
+  await signIn(page, lang, admin, { newPassword: 'E2e-Kanri-Changed-Passw0rd', tag: 'en-admin' });
   await checkAccessibility(page, 'en-admin-home');
 
   const suffix = uniqueSuffix();
@@ -40,7 +40,7 @@ test('in English: the admin creates a station and an officer, who then signs in'
   saveAccount(officer);
   await logout(page, lang);
 
-  await signIn(page, lang, officer, { newPassword: `Officer-En-${suffix}-Passw0rd`, tag: 'en-officer' });
+  await signIn(page, lang, officer, { newPassword: `En-${suffix}-Renkei-2026`, tag: 'en-officer' });
   await expect(page.getByTestId('home-user')).toContainText(unitName);
   await expect(page.getByTestId('module-cases')).toContainText(text(lang, 'home.comingSoon'));
   await expect(page.getByTestId('module-cases')).toContainText(text(lang, 'modules.cases.title'));

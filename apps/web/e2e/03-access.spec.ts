@@ -14,7 +14,7 @@ test('署員には管理メニューが表示されず、管理画面とAPIは�
   await admin.dispose();
   saveAccount(officer);
 
-  await signIn(page, lang, officer, { newPassword: `Plain-${suffix}-Passw0rd`, tag: 'ja-plain' });
+  await signIn(page, lang, officer, { newPassword: `Pw-${suffix}-Renkei-2026`, tag: 'ja-plain' });
   const nav = page.getByRole('navigation');
   await expect(nav.getByRole('link', { name: text(lang, 'nav.home') })).toBeVisible();
   for (const key of ['nav.units', 'nav.positions', 'nav.users', 'nav.tokens', 'nav.audit']) {
@@ -52,7 +52,7 @@ test('監査担当は監査ログを絞り込み、チェーンを検証し、CS
   await admin.dispose();
   saveAccount(auditor);
 
-  await signIn(page, lang, auditor, { newPassword: `Auditor-${suffix}-Passw0rd`, tag: 'ja-auditor' });
+  await signIn(page, lang, auditor, { newPassword: `Pw-${suffix}-Renkei-2026`, tag: 'ja-auditor' });
   await expect(page.getByRole('navigation').getByRole('link', { name: text(lang, 'nav.users') })).toHaveCount(0);
   await navigate(page, lang, 'nav.audit');
   await expect(page.getByRole('heading', { level: 1, name: text(lang, 'audit.title') })).toBeVisible();

@@ -60,7 +60,7 @@ export async function createUser(page: Page, lang: Lang, user: NewUser, tag: str
   const password = ((await secret.textContent()) ?? '').trim();
   expect(password.length).toBeGreaterThanOrEqual(8);
   await checkAccessibility(page, `${tag}-user-created`);
-  await button(dialog, text(lang, 'common.close')).click();
+  await button(dialog, text(lang, 'common.done')).click();
   await expect(dialog).toBeHidden();
   await field(page, text(lang, 'admin.users.search')).fill(user.login);
   await expect(page.getByRole('cell', { name: user.login, exact: true })).toBeVisible();

@@ -6,4 +6,4 @@ export const e2ePort = Number(process.env.RENKEI_E2E_PORT ?? 18080);
 /** The server's data folder for the run; wiped when the server starts. */
 export const e2eDataDir = `${repoRoot}.tmp/e2e`;
 /** Given to the server as RENKEI_ADMIN_PASSWORD, so the first admin `admin` has it. */
-export const e2eAdminPassword = 'E2e-Admin-Passw0rd!';
+export const e2eAdminPassword = 'E2e-Kanrisha-Passw0rd!';

@@ -16,6 +16,12 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
+let locale: 'ja' | 'en' = 'ja';
+
+/** The UI language, sent as `X-Renkei-Locale` so the server's error messages match it. */
+export function setApiLocale(language: 'ja' | 'en'): void {
+  locale = language;
+}
 
 /** Remembers the token from the login response or `GET /api/auth/me`. */
 export function setCsrfToken(token: string | null): void {
@@ -54,7 +60,7 @@ async function toApiError(response: Response): Promise<ApiError> {
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', 'X-Renkei-Locale': locale };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let response: Response;

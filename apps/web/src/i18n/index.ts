@@ -1,7 +1,7 @@
 import i18n from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
-import { ApiError } from '../api/client';
+import { ApiError, setApiLocale } from '../api/client';
 import en from './en.json';
 import ja from './ja.json';
 
@@ -28,7 +28,9 @@ void i18n
   });
 
 function syncDocumentLanguage(language: string): void {
-  document.documentElement.lang = language.startsWith('en') ? 'en' : 'ja';
+  const lang = language.startsWith('en') ? 'en' : 'ja';
+  document.documentElement.lang = lang;
+  setApiLocale(lang);
 }
 syncDocumentLanguage(i18n.resolvedLanguage ?? 'ja');
 i18n.on('languageChanged', syncDocumentLanguage);

@@ -80,8 +80,7 @@ export function AppLayout() {
             <LanguageSwitch />
             {me && <UserMenu user={me.user} />}
             <Button
-              variant="subtle"
-              color="gray.9"
+              variant="default"
               size="compact-sm"
               leftSection={<IconLogout size={16} aria-hidden />}
               onClick={() => void logout()}

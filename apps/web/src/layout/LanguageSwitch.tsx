@@ -9,8 +9,7 @@ export function LanguageSwitch() {
   const target = english ? 'ja' : 'en';
   return (
     <Button
-      variant="subtle"
-      color="gray.9"
+      variant="default"
       size="compact-sm"
       lang={target}
       leftSection={<IconLanguage size={16} aria-hidden />}

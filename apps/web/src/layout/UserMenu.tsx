@@ -12,7 +12,7 @@ export function UserMenu({ user }: { user: SessionUser }) {
       <Menu.Target>
         <Button
           variant="subtle"
-          color="gray.9"
+          color="dark"
           size="compact-md"
           px={6}
           leftSection={

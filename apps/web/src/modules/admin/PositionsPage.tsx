@@ -58,7 +58,7 @@ function PositionsContent() {
                 <Table.Td>
                   <ActionIcon
                     variant="subtle"
-                    color="gray.9"
+                    color="gray"
                     aria-label={`${t('common.edit')}: ${position.name}`}
                     onClick={() => setEditing(position)}
                   >
@@ -72,6 +72,7 @@ function PositionsContent() {
       </Table.ScrollContainer>
       {positions.isSuccess && items.length === 0 && <Text c="dimmed">{t('common.noRecords')}</Text>}
       <Modal
+        closeButtonProps={{ 'aria-label': t('common.close') }}
         opened={editing !== null}
         onClose={() => setEditing(null)}
         title={t(editing === 'new' ? 'admin.positions.create' : 'admin.positions.edit')}

@@ -99,7 +99,7 @@ function TokensContent() {
                   <Button
                     size="compact-sm"
                     variant="subtle"
-                    color="red.9"
+                    color="red"
                     leftSection={<IconBan size={14} aria-hidden />}
                     aria-label={`${t('admin.tokens.revoke')}: ${token.name}`}
                     loading={revoke.isPending && revoke.variables === token.id}
@@ -112,12 +112,17 @@ function TokensContent() {
           ]}
         />
       </Stack>
-      <Modal opened={creating} onClose={close} title={t('admin.tokens.create')}>
+      <Modal
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+        opened={creating}
+        onClose={close}
+        title={t('admin.tokens.create')}
+      >
         {secret ? (
           <Stack>
             <OneTimeSecret label={t('admin.tokens.secret')} value={secret} testId="token-secret" />
             <Group justify="flex-end">
-              <Button onClick={close}>{t('common.close')}</Button>
+              <Button onClick={close}>{t('common.done')}</Button>
             </Group>
           </Stack>
         ) : (

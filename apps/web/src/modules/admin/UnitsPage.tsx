@@ -68,7 +68,7 @@ function UnitTableRow({ row, today, onDialog }: { row: UnitRow; today: string; o
           <Tooltip label={t('common.edit')}>
             <ActionIcon
               variant="subtle"
-              color="gray.9"
+              color="gray"
               aria-label={`${t('common.edit')}: ${unit.name}`}
               onClick={() => onDialog({ kind: 'edit', unit })}
             >
@@ -79,7 +79,7 @@ function UnitTableRow({ row, today, onDialog }: { row: UnitRow; today: string; o
             <Tooltip label={t('admin.units.retire')}>
               <ActionIcon
                 variant="subtle"
-                color="red.9"
+                color="red"
                 aria-label={`${t('admin.units.retire')}: ${unit.name}`}
                 onClick={() => onDialog({ kind: 'retire', unit })}
               >
@@ -142,6 +142,7 @@ function UnitsContent() {
       </Table.ScrollContainer>
       {units.isSuccess && rows.length === 0 && <Text c="dimmed">{t('common.noRecords')}</Text>}
       <Modal
+        closeButtonProps={{ 'aria-label': t('common.close') }}
         opened={dialog?.kind === 'create' || dialog?.kind === 'edit'}
         onClose={close}
         title={t(dialog?.kind === 'edit' ? 'admin.units.edit' : 'admin.units.create')}
@@ -155,7 +156,12 @@ function UnitsContent() {
           />
         )}
       </Modal>
-      <Modal opened={dialog?.kind === 'retire'} onClose={close} title={t('admin.units.retire')}>
+      <Modal
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+        opened={dialog?.kind === 'retire'}
+        onClose={close}
+        title={t('admin.units.retire')}
+      >
         {dialog?.kind === 'retire' && <RetireUnitForm unit={dialog.unit} onDone={close} />}
       </Modal>
     </>

@@ -16,7 +16,13 @@ export function CreateUserModal({ opened, onClose }: { opened: boolean; onClose:
     onClose();
   };
   return (
-    <Modal opened={opened} onClose={close} title={t('admin.users.create')} size="xl">
+    <Modal
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+      opened={opened}
+      onClose={close}
+      title={t('admin.users.create')}
+      size="xl"
+    >
       {created ? (
         <Stack>
           <Text>{t('admin.users.created', { name: created.user.name, login: created.user.login })}</Text>
@@ -27,7 +33,7 @@ export function CreateUserModal({ opened, onClose }: { opened: boolean; onClose:
           />
           <Text size="sm">{t('admin.users.initialPasswordHint')}</Text>
           <Group justify="flex-end">
-            <Button onClick={close}>{t('common.close')}</Button>
+            <Button onClick={close}>{t('common.done')}</Button>
           </Group>
         </Stack>
       ) : (
@@ -50,6 +56,7 @@ export function UserDrawer({ user, onClose }: { user: AdminUser | null; onClose:
   };
   return (
     <Drawer
+      closeButtonProps={{ 'aria-label': t('common.close') }}
       opened={user !== null}
       onClose={close}
       position="right"

@@ -43,7 +43,7 @@ function UsersContent() {
         }
       />
       <Stack gap="sm">
-        <Group gap="sm" align="flex-end" wrap="wrap" component="search" aria-label={t('admin.users.search')}>
+        <Group gap="sm" align="flex-end" wrap="wrap" component="search" aria-label={t('admin.users.filters')}>
           <TextInput
             label={t('admin.users.search')}
             placeholder={t('admin.users.searchPlaceholder')}
@@ -134,7 +134,7 @@ function UsersContent() {
               render: (user) => (
                 <ActionIcon
                   variant="subtle"
-                  color="gray.9"
+                  color="gray"
                   aria-label={`${t('common.edit')}: ${user.login}`}
                   onClick={() => setSelected(user)}
                 >

@@ -9,7 +9,10 @@ import { AuthLayout } from './AuthLayout';
 import { useLogout } from '../../layout/useLogout';
 import { useStageNavigation } from './useStageNavigation';
 
+// The server's rules (PASSWORD_TOO_WEAK): at least 12 characters, at least 5 different ones,
+// not containing the login, not the current password. Checked here too so the user learns why at once.
 const MIN_LENGTH = 12;
+const MIN_DISTINCT = 5;
 
 /** First sign-in with a password the system or an administrator set: the user must choose his own. */
 export function PasswordChangePage() {
@@ -27,7 +30,8 @@ export function PasswordChangePage() {
   });
 
   const tooShort = next.length > 0 && next.length < MIN_LENGTH;
-  const sameAsLogin = me !== null && next.length > 0 && next === me.user.login;
+  const sameAsLogin = me !== null && next.length > 0 && next.toLowerCase().includes(me.user.login.toLowerCase());
+  const tooUniform = next.length >= MIN_LENGTH && new Set(next).size < MIN_DISTINCT;
   const sameAsCurrent = next.length > 0 && next === current;
   const mismatch = confirm.length > 0 && confirm !== next;
   const nextError = tooShort
@@ -36,8 +40,16 @@ export function PasswordChangePage() {
       ? t('auth.password.sameAsLogin')
       : sameAsCurrent
         ? t('auth.password.sameAsCurrent')
-        : undefined;
-  const valid = current.length > 0 && next.length >= MIN_LENGTH && !sameAsLogin && !sameAsCurrent && next === confirm;
+        : tooUniform
+          ? t('auth.password.tooUniform', { min: MIN_DISTINCT })
+          : undefined;
+  const valid =
+    current.length > 0 &&
+    next.length >= MIN_LENGTH &&
+    !sameAsLogin &&
+    !sameAsCurrent &&
+    !tooUniform &&
+    next === confirm;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -50,13 +62,14 @@ export function PasswordChangePage() {
       title={t('auth.password.title')}
       description={t('auth.password.description')}
       aside={
-        <Button variant="subtle" color="gray.9" size="compact-sm" onClick={() => void logout()}>
+        <Button variant="default" size="compact-sm" onClick={() => void logout()}>
           {t('auth.logout')}
         </Button>
       }
     >
       <List size="sm" spacing={2}>
         <List.Item>{t('auth.password.ruleLength', { min: MIN_LENGTH })}</List.Item>
+        <List.Item>{t('auth.password.ruleDistinct', { min: MIN_DISTINCT })}</List.Item>
         <List.Item>{t('auth.password.ruleNotLogin')}</List.Item>
       </List>
       <form onSubmit={submit} noValidate>

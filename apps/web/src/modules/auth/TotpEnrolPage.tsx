@@ -41,7 +41,7 @@ export function TotpEnrolPage() {
   };
 
   const logoutButton = (
-    <Button variant="subtle" color="gray.9" size="compact-sm" onClick={() => void logout()}>
+    <Button variant="default" size="compact-sm" onClick={() => void logout()}>
       {t('auth.logout')}
     </Button>
   );

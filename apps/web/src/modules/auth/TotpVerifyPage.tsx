@@ -36,7 +36,7 @@ export function TotpVerifyPage() {
       title={t('auth.totp.title')}
       description={t(useRecovery ? 'auth.totp.recoveryDescription' : 'auth.totp.description')}
       aside={
-        <Button variant="subtle" color="gray.9" size="compact-sm" onClick={() => void logout()}>
+        <Button variant="default" size="compact-sm" onClick={() => void logout()}>
           {t('auth.logout')}
         </Button>
       }
