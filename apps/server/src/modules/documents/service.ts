@@ -79,7 +79,7 @@ export async function preview(
   return renderTemplate(draft.body, draft.sampleData, {
     title: `${draft.name}（プレビュー）`,
     marking: draft.marking,
-    documentNumber: '達(見本)第1号',
+    documentNumber: { format: '達({abbrevs})第{seq}号', parts: { abbrevs: ['サ対'], seq: 1 } },
     now: p.clock.now(),
   });
 }

@@ -48,6 +48,24 @@ describe('Japanese PDF engine', () => {
     expect(text).toMatch(/機密性2(?!取扱制限)/);
   });
 
+  it('renders a document number from a per-unit format with the document date (core calendar)', async () => {
+    const pdf = await renderTemplate(
+      '> {{文書番号}}\n> {{日付|和暦}}',
+      {},
+      {
+        title: '番号',
+        marking: { confidentiality: 1 },
+        documentNumber: {
+          format: '{year:wareki}年達({abbrevs})第{seq}号',
+          parts: { abbrevs: ['サ対', '生企'], seq: 255 },
+        },
+        date: '2019-05-01',
+        now,
+      },
+    );
+    expect(squash((await readPdf(pdf)).pages[0]!.text)).toContain('令和元年達(サ対、生企)第255号令和元年5月1日');
+  });
+
   it('prints the marking and "n / N" on every page of a long document', async () => {
     const rows = Array.from({ length: 120 }, (_, i) => [`${i + 1}`, `照会対象のアカウント 第${i + 1}号`]);
     const pdf = await renderPdf(

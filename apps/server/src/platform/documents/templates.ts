@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import type { Marking } from './model.ts';
 import { TEMPLATE_SEEDS, type TemplateSeed } from './seed.ts';
 import type { TemplateObject } from './template.ts';
-import { renderTemplate } from './fromTemplate.ts';
+import { type TemplateRender, renderTemplate } from './fromTemplate.ts';
 import './types.ts';
 
 export interface DocumentTemplate {
@@ -155,7 +155,7 @@ export async function renderStoredTemplate(
   p: Platform,
   code: string,
   data: TemplateObject,
-  options: { marking?: Marking; documentNumber?: string | null; date?: string | null } = {},
+  options: { marking?: Marking; documentNumber?: TemplateRender['documentNumber']; date?: string | null } = {},
 ): Promise<Buffer> {
   const t = await findTemplate(p.db.db, { code });
   if (!t) throw new AppError('NOT_FOUND', `no document template ${code}`);
