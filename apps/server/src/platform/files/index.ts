@@ -3,6 +3,7 @@ import type { Platform } from '../context.ts';
 import { FileStore } from './store.ts';
 
 export { BlobIntegrityError } from './blobFormat.ts';
+export { contentDisposition, sendFileRef } from './http.ts';
 export { FileStore, type FileRef, type NewFileRef, type StagedFile } from './store.ts';
 
 /** Default per-file limit (8 GiB); RENKEI_FILE_MAX_BYTES overrides it, and each call may pass its own. */
