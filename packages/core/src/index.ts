@@ -2,3 +2,4 @@
 // (e.g. `@renkei/core/ioc/index`) or everything from here.
 export * from './ioc/index.ts';
 export * from './calendar/index.ts';
+export * from './intake/index.ts';
