@@ -2,8 +2,16 @@ import { adminModule } from './modules/admin/index.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
 import { documentsModule } from './modules/documents/index.ts';
+import { intelModule } from './modules/intel/index.ts';
 import { outboxModule } from './modules/outbox/index.ts';
 import type { RenkeiModule } from './platform/module.ts';
 
 /** The explicit, ordered list of modules (ARCHITECTURE.md). */
-export const modules: RenkeiModule[] = [authModule, adminModule, auditModule, outboxModule, documentsModule];
+export const modules: RenkeiModule[] = [
+  authModule,
+  adminModule,
+  auditModule,
+  outboxModule,
+  documentsModule,
+  intelModule,
+];

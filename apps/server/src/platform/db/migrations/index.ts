@@ -4,6 +4,8 @@ import * as m0001 from './0001_platform.ts';
 import * as m0002 from './0002_jobs_mail.ts';
 import * as m0003 from './0003_files.ts';
 import * as m0004 from './0004_documents.ts';
+import * as m0005 from './0005_intel.ts';
+import * as m0006 from './0006_intake.ts';
 
 export interface RenkeiMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -18,4 +20,6 @@ export const migrations: Record<string, RenkeiMigration> = {
   '0002_jobs_mail': m0002,
   '0003_files': m0003,
   '0004_documents': m0004,
+  '0005_intel': m0005,
+  '0006_intake': m0006,
 };
