@@ -16,7 +16,11 @@ import { verifyAuditChain } from '../apps/server/src/platform/audit/verify.ts';
 import { createTestDatabase } from '../apps/server/src/testing/testDatabase.ts';
 
 const { values } = parseArgs({
-  options: { engine: { type: 'string', default: 'postgres' }, writers: { type: 'string', default: '10' }, seconds: { type: 'string', default: '10' } },
+  options: {
+    engine: { type: 'string', default: 'postgres' },
+    writers: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '10' },
+  },
 });
 const engine = values.engine === 'sqlite' ? 'sqlite' : 'postgres';
 process.env.RENKEI_TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
@@ -32,10 +36,19 @@ async function run(p: Platform, withAudit: boolean, unitIds: string[]): Promise<
       while (Date.now() < deadline) {
         const t0 = performance.now();
         await p.db.db.transaction().execute(async (trx) => {
-          await trx.updateTable('units').set({ updated_at: new Date().toISOString() }).where('id', '=', unitId).execute();
+          await trx
+            .updateTable('units')
+            .set({ updated_at: new Date().toISOString() })
+            .where('id', '=', unitId)
+            .execute();
           await trx.insertInto('settings').values({ key: randomUUID(), value: 'x' }).execute();
           if (withAudit) {
-            await p.audit.record(trx, { actor: null, action: 'bench.write', target: { type: 'unit', id: unitId }, result: 'success' });
+            await p.audit.record(trx, {
+              actor: null,
+              action: 'bench.write',
+              target: { type: 'unit', id: unitId },
+              result: 'success',
+            });
           }
         });
         latencies.push(performance.now() - t0);
@@ -47,7 +60,10 @@ async function run(p: Platform, withAudit: boolean, unitIds: string[]): Promise<
 }
 
 const tdb = await createTestDatabase(engine);
-const config = loadConfig({ RENKEI_DATA_DIR: tdb.dataDir, RENKEI_DATABASE_URL: tdb.url, RENKEI_LOG_LEVEL: 'silent' }, tdb.dataDir);
+const config = loadConfig(
+  { RENKEI_DATA_DIR: tdb.dataDir, RENKEI_DATABASE_URL: tdb.url, RENKEI_LOG_LEVEL: 'silent' },
+  tdb.dataDir,
+);
 const p = await openPlatform(config, { log: pino({ level: 'silent' }) });
 try {
   // Each writer works on its own row so that row locks do not hide the chain's own cost.
@@ -59,7 +75,9 @@ try {
   console.log(`engine=${engine} writers=${writers} seconds=${seconds}`);
   console.log(`baseline (no audit):   ${base.tps.toFixed(0)} tx/s, p99 ${base.p99.toFixed(1)} ms`);
   console.log(`with hash-chained audit: ${audited.tps.toFixed(0)} tx/s, p99 ${audited.p99.toFixed(1)} ms`);
-  console.log(`ratio audited/baseline: ${(audited.tps / base.tps).toFixed(2)}  (chain verified: ${check.ok}, ${check.checked} records)`);
+  console.log(
+    `ratio audited/baseline: ${(audited.tps / base.tps).toFixed(2)}  (chain verified: ${check.ok}, ${check.checked} records)`,
+  );
 } finally {
   await p.db.close();
   await tdb.drop();

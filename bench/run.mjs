@@ -16,7 +16,11 @@ const benches = readdirSync(here)
 let failed = 0;
 for (const file of benches) {
   console.log(`\n### ${file}`);
-  const r = spawnSync(process.execPath, [join(here, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(here, file)], { stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [join(here, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(here, file)],
+    { stdio: 'inherit' },
+  );
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);
