@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as audit } from './audit.ts';
 import { register as backup } from './backup.ts';
+import { register as classify } from './classify.ts';
 import { register as demo } from './demo.ts';
 import { register as extract } from './extract.ts';
 import { register as migrate } from './migrate.ts';
@@ -12,4 +13,4 @@ import { register as user } from './user.ts';
 /** Each command module exports a `register(program)`; the order here is the order in `--help`. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [serve, migrate, user, token, extract, audit, backup, restore, demo];
+export const commands: RegisterCommand[] = [serve, migrate, user, token, extract, classify, audit, backup, restore, demo];
