@@ -4,6 +4,7 @@ import { register as backup } from './backup.ts';
 import { register as classify } from './classify.ts';
 import { register as demo } from './demo.ts';
 import { register as extract } from './extract.ts';
+import { register as importIocs } from './importIocs.ts';
 import { register as migrate } from './migrate.ts';
 import { register as restore } from './restore.ts';
 import { register as serve } from './serve.ts';
@@ -13,4 +14,16 @@ import { register as user } from './user.ts';
 /** Each command module exports a `register(program)`; the order here is the order in `--help`. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [serve, migrate, user, token, extract, classify, audit, backup, restore, demo];
+export const commands: RegisterCommand[] = [
+  serve,
+  migrate,
+  user,
+  token,
+  extract,
+  importIocs,
+  classify,
+  audit,
+  backup,
+  restore,
+  demo,
+];
