@@ -83,7 +83,9 @@ function maskAsciiRuns(s: string): string {
  */
 export function foldText(input: string, dropSpaces = false): string {
   // spaces first, so that spaces inserted inside an indicator (`hxxps ://ex [.] com`) do not split it
-  const base = input.replace(INVISIBLE, '').normalize('NFKC').toLowerCase();
+  const visible = input.replace(INVISIBLE, '');
+  // without spaces before NFKC too, so that a space between a kana and its (half-width) voicing mark changes nothing
+  const base = (dropSpaces ? visible.replace(WHITESPACE, '') : visible).normalize('NFKC').toLowerCase();
   const squeezed = dropSpaces ? base.replace(WHITESPACE, '') : base.replace(WHITESPACE, ' ');
   const masked = maskAsciiRuns(refang(squeezed).text);
   return dropSpaces ? masked.replace(WHITESPACE, '') : masked.trim();

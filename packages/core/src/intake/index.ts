@@ -17,3 +17,19 @@ export {
 } from './classifier.ts';
 export { type UrgencyAssessment, type UrgencyReason, assessUrgency, compileUrgencyRules } from './urgency.ts';
 export { type UrgencyRule, type UrgencyRuleSet, DEFAULT_URGENCY_RULES } from './urgencyRules.ts';
+export {
+  type MinHashOptions,
+  type MinHasher,
+  MINHASH_DEFAULTS,
+  createMinHasher,
+  estimatedJaccard,
+  shingleHashes,
+  shingleSource,
+} from './minhash.ts';
+export {
+  type ClusterOptions,
+  type PairwiseScores,
+  CLUSTER_DEFAULTS,
+  TextClusterer,
+  pairwiseScores,
+} from './clusters.ts';
