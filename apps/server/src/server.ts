@@ -23,8 +23,8 @@ export async function startServer(
   options: { demo?: boolean } = {},
 ): Promise<FastifyInstance> {
   const platform = await openPlatform(config);
-  if (options.demo) await loadDemo(platform, out);
   const admin = await ensureFirstAdmin(platform);
+  if (options.demo) await loadDemo(platform, out);
   if (admin) {
     if (admin.generated) {
       out('──────────────────────────────────────────────────────────────');

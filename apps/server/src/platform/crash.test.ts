@@ -60,7 +60,7 @@ describe.each(testEngines())('kill -9 mid-request on %s', (engine) => {
   });
   afterAll(async () => tdb.drop());
 
-  it('keeps the database consistent and the audit chain whole', async () => {
+  it('keeps the database consistent and the audit chain whole', { timeout: 180_000 }, async () => {
     const token = execFileSync(process.execPath, [BIN, 'token', 'create', '--login', 'ops'], { env }).toString().trim();
     const port = 20000 + Math.floor(Math.random() * 20000);
     const child = spawn(process.execPath, [BIN, 'serve'], {

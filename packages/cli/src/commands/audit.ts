@@ -41,7 +41,7 @@ export function register(program: Command): void {
           return;
         }
         process.stdout.write(
-          `archived records ${r.fromSeq}–${r.uptoSeq} (${r.rows}) to ${r.file}\nsha256 ${r.sha256}\n`,
+          `archived ${r.rows} records up to ${r.uptoSeq} (${r.lanes} chains) to ${r.file}\nsha256 ${r.sha256}\n`,
         );
       });
     });

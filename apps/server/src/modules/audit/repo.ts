@@ -1,4 +1,5 @@
 import type { AnyDb } from '../../platform/db/dialect.ts';
+import type { Selectable } from 'kysely';
 import type { AuditLogTable } from '../../platform/db/types.ts';
 
 export interface AuditFilter {
@@ -28,7 +29,7 @@ export function selectAudit(db: AnyDb, f: AuditFilter, beforeSeq: number | null,
   return q.orderBy('seq', 'desc').limit(limit);
 }
 
-export const presentAudit = (r: AuditLogTable) => ({
+export const presentAudit = (r: Selectable<AuditLogTable>) => ({
   seq: Number(r.seq),
   at: r.at,
   actorId: r.actor_id,

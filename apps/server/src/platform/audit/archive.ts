@@ -1,24 +1,22 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { once } from 'node:events';
 import type { Platform } from '../context.ts';
-import { GENESIS_HASH } from './canonical.ts';
 import { verifyAuditChain } from './verify.ts';
 
 export interface ArchiveResult {
   rows: number;
-  fromSeq: number;
   uptoSeq: number;
-  uptoHash: string;
+  lanes: number;
   sha256: string;
   file: string;
 }
 
 /**
- * The only way to retire audit rows: verify the whole chain, export every record older than `before` to a
- * JSON-lines file (with the hash the segment starts from), record a checkpoint, then delete exactly those
- * rows — which the database guard allows only at or below a checkpoint. The chain continues from it.
+ * The only way to retire audit rows: verify every chain, export every record older than `before` to a JSON-lines
+ * file, record one checkpoint per lane (the hash its chain continues from), then delete exactly those rows —
+ * which the database guard allows only at or below a checkpoint.
  */
 export async function archiveAudit(p: Platform, before: Date, file: string): Promise<ArchiveResult | null> {
   const check = await verifyAuditChain(p.db.db);
@@ -27,19 +25,31 @@ export async function archiveAudit(p: Platform, before: Date, file: string): Pro
   const db = p.db.db;
   const last = await db
     .selectFrom('audit_log')
-    .select(['seq', 'hash'])
+    .select('seq')
     .where('at', '<', before.toISOString())
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
   if (!last) return null;
-  const first = await db
-    .selectFrom('audit_log')
-    .select(['seq', 'prev_hash'])
-    .orderBy('seq')
-    .limit(1)
-    .executeTakeFirstOrThrow();
   const uptoSeq = Number(last.seq);
+  // Per lane, the records up to uptoSeq are a prefix of its chain (seq grows with lane_seq inside a lane).
+  const heads = await db
+    .selectFrom('audit_log')
+    .select(['lane', (eb) => eb.fn.max('lane_seq').as('upto_lane_seq')])
+    .where('seq', '<=', uptoSeq)
+    .groupBy('lane')
+    .execute();
+  const checkpoints: { lane: number; upto_lane_seq: number; upto_hash: string }[] = [];
+  for (const h of heads) {
+    const row = await db
+      .selectFrom('audit_log')
+      .select('hash')
+      .where('lane', '=', h.lane)
+      .where('lane_seq', '=', Number(h.upto_lane_seq))
+      .executeTakeFirstOrThrow();
+    checkpoints.push({ lane: Number(h.lane), upto_lane_seq: Number(h.upto_lane_seq), upto_hash: row.hash });
+  }
+
   const tmp = `${file}.partial`;
   const out = createWriteStream(tmp, { flags: 'wx' });
   const hash = createHash('sha256');
@@ -49,10 +59,8 @@ export async function archiveAudit(p: Platform, before: Date, file: string): Pro
   };
   let rows = 0;
   try {
-    await write(
-      `${JSON.stringify({ format: 'renkei-audit-archive/1', fromSeq: Number(first.seq), uptoSeq, startsAfterHash: first.prev_hash ?? GENESIS_HASH, uptoHash: last.hash })}\n`,
-    );
-    let after = Number(first.seq) - 1;
+    await write(`${JSON.stringify({ format: 'renkei-audit-archive/2', uptoSeq, checkpoints })}\n`);
+    let after = 0;
     for (;;) {
       const page = await db
         .selectFrom('audit_log')
@@ -76,18 +84,22 @@ export async function archiveAudit(p: Platform, before: Date, file: string): Pro
     throw err;
   }
   const sha256 = hash.digest('hex');
+  const now = p.clock.now().toISOString();
+  const name = file.split('/').at(-1) ?? file;
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('audit_checkpoints')
-      .values({
-        upto_seq: uptoSeq,
-        upto_hash: last.hash,
-        row_count: rows,
-        archive_sha256: sha256,
-        archive_name: file.split('/').at(-1) ?? file,
-        created_at: p.clock.now().toISOString(),
-        created_by: null,
-      })
+      .values(
+        checkpoints.map((c) => ({
+          ...c,
+          upto_seq: uptoSeq,
+          row_count: rows,
+          archive_sha256: sha256,
+          archive_name: name,
+          created_at: now,
+          created_by: null,
+        })),
+      )
       .execute();
     await trx.deleteFrom('audit_log').where('seq', '<=', uptoSeq).execute();
     await p.audit.record(trx, {
@@ -98,5 +110,5 @@ export async function archiveAudit(p: Platform, before: Date, file: string): Pro
       details: { rows, uptoSeq, sha256 },
     });
   });
-  return { rows, fromSeq: Number(first.seq), uptoSeq, uptoHash: last.hash, sha256, file };
+  return { rows, uptoSeq, lanes: checkpoints.length, sha256, file };
 }

@@ -34,9 +34,12 @@ describe.each(testEngines())('audit log on %s', (engine) => {
   const db = () => t.platform.db.db;
 
   it('chains every record to the previous one and verifies', async () => {
-    const rows = await db().selectFrom('audit_log').selectAll().orderBy('seq').execute();
+    const rows = await db().selectFrom('audit_log').selectAll().orderBy('lane').orderBy('lane_seq').execute();
     expect(rows.length).toBeGreaterThanOrEqual(4);
-    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
+    for (let i = 1; i < rows.length; i++) {
+      if (rows[i]!.lane === rows[i - 1]!.lane) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
+      else expect(rows[i]!.lane_seq).toBe(1);
+    }
     expect(await verifyAuditChain(db())).toMatchObject({ ok: true, firstBad: null });
   });
 

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Dialect } from '../db/dialect.ts';
@@ -22,43 +23,51 @@ export interface AuditEntry {
   details?: Record<string, string | number | boolean | null | string[]> | undefined;
 }
 
-/** Advisory-lock key of the audit chain on PostgreSQL. */
-const AUDIT_CHAIN = 0x52454e4b; // "RENK"
+/**
+ * The log is several independent hash chains ("lanes"); each transaction appends to one lane chosen at random,
+ * so concurrent writers rarely wait for each other while every record stays chained to its predecessor
+ * (docs/adr/0002-two-databases-and-audit-chain.md; measured in docs/BENCHMARKS.md).
+ */
+export const AUDIT_LANES = 32;
+/** Advisory-lock keys of the lanes on PostgreSQL: "RENK" + lane. */
+const LANE_LOCK_BASE = 0x52454e00;
 
 export interface Audit {
   /**
    * Appends a record inside the caller's transaction, so the record exists exactly when the change does.
-   * Call it as the last statement of the transaction: on PostgreSQL it holds the chain lock until commit.
+   * Call it as the last statement of the transaction: on PostgreSQL it holds its lane's lock until commit.
    */
   record(trx: Transaction<Database>, entry: AuditEntry): Promise<number>;
+}
+
+async function laneHead(trx: Transaction<Database>, lane: number): Promise<{ laneSeq: number; hash: string }> {
+  const last = await trx
+    .selectFrom('audit_log')
+    .select(['lane_seq', 'hash'])
+    .where('lane', '=', lane)
+    .orderBy('lane_seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (last) return { laneSeq: Number(last.lane_seq), hash: last.hash };
+  const cp = await trx
+    .selectFrom('audit_checkpoints')
+    .select(['upto_lane_seq', 'upto_hash'])
+    .where('lane', '=', lane)
+    .orderBy('upto_lane_seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return cp ? { laneSeq: Number(cp.upto_lane_seq), hash: cp.upto_hash } : { laneSeq: 0, hash: GENESIS_HASH };
 }
 
 export function createAudit(dialect: Dialect, clock: Clock): Audit {
   return {
     async record(trx, entry) {
-      await dialect.lockChain(trx, AUDIT_CHAIN);
-      const last = await trx
-        .selectFrom('audit_log')
-        .select(['seq', 'hash'])
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      let prevSeq = last?.seq ?? 0;
-      let prevHash = last?.hash ?? GENESIS_HASH;
-      if (!last) {
-        const cp = await trx
-          .selectFrom('audit_checkpoints')
-          .select(['upto_seq', 'upto_hash'])
-          .orderBy('upto_seq', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        if (cp) {
-          prevSeq = cp.upto_seq;
-          prevHash = cp.upto_hash;
-        }
-      }
+      const lane = randomInt(AUDIT_LANES);
+      await dialect.lockChain(trx, LANE_LOCK_BASE + lane);
+      const head = await laneHead(trx, lane);
       const row = {
-        seq: Number(prevSeq) + 1,
+        lane,
+        lane_seq: head.laneSeq + 1,
         at: clock.now().toISOString(),
         actor_id: entry.actor?.id ?? null,
         actor_login: entry.actor?.login ?? null,
@@ -70,12 +79,13 @@ export function createAudit(dialect: Dialect, clock: Clock): Audit {
         client_ip: entry.clientIp ?? null,
         details: canonicalJson(entry.details ?? {}),
       };
-      const hash = auditHash(prevHash, row);
-      await trx
+      const hash = auditHash(head.hash, row);
+      const inserted = await trx
         .insertInto('audit_log')
-        .values({ ...row, prev_hash: prevHash, hash })
-        .execute();
-      return row.seq;
+        .values({ ...row, prev_hash: head.hash, hash })
+        .returning('seq')
+        .executeTakeFirstOrThrow();
+      return Number(inserted.seq);
     },
   };
 }

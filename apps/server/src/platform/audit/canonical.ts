@@ -13,12 +13,13 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-type Hashed = Omit<AuditLogTable, 'hash' | 'prev_hash'>;
+type Hashed = Omit<AuditLogTable, 'hash' | 'prev_hash' | 'seq'>;
 
 /** SHA-256 over the previous hash and the canonical form of every field of the record. */
 export function auditHash(prevHash: string, row: Hashed): string {
   const canonical = canonicalJson([
-    row.seq,
+    row.lane,
+    row.lane_seq,
     row.at,
     row.actor_id,
     row.actor_login,

@@ -110,7 +110,11 @@ export interface ApiTokenTable {
 }
 
 export interface AuditLogTable {
-  seq: number;
+  /** Global order for listing; assigned by the database. */
+  seq: Generated<number>;
+  /** The hash chain ("lane") this record belongs to, and its position in it (docs/adr/0002). */
+  lane: number;
+  lane_seq: number;
   at: string;
   actor_id: string | null;
   actor_login: string | null;
@@ -127,7 +131,10 @@ export interface AuditLogTable {
 
 export interface AuditCheckpointTable {
   id: Generated<number>;
+  /** Every record with seq ≤ upto_seq is archived; per lane, the chain continues from upto_hash. */
   upto_seq: number;
+  lane: number;
+  upto_lane_seq: number;
   upto_hash: string;
   row_count: number;
   archive_sha256: string;

@@ -130,7 +130,11 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
 
   await db.schema
     .createTable('audit_log')
-    .addColumn('seq', 'bigint', (c) => c.primaryKey())
+    .addColumn('seq', engine === 'postgres' ? 'bigserial' : 'integer', (c) =>
+      engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+    )
+    .addColumn('lane', 'integer', (c) => c.notNull())
+    .addColumn('lane_seq', 'bigint', (c) => c.notNull())
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('actor_id', 'text')
     .addColumn('actor_login', 'text')
@@ -143,6 +147,7 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('details', 'text', (c) => c.notNull().defaultTo('{}'))
     .addColumn('prev_hash', 'text', (c) => c.notNull())
     .addColumn('hash', 'text', (c) => c.notNull())
+    .addUniqueConstraint('audit_log_lane_seq', ['lane', 'lane_seq'])
     .execute();
   await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
   await db.schema.createIndex('audit_log_actor').on('audit_log').columns(['actor_id', 'seq']).execute();
@@ -154,6 +159,8 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
       engine === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
     )
     .addColumn('upto_seq', 'bigint', (c) => c.notNull())
+    .addColumn('lane', 'integer', (c) => c.notNull())
+    .addColumn('upto_lane_seq', 'bigint', (c) => c.notNull())
     .addColumn('upto_hash', 'text', (c) => c.notNull())
     .addColumn('row_count', 'integer', (c) => c.notNull())
     .addColumn('archive_sha256', 'text', (c) => c.notNull())
