@@ -5,15 +5,25 @@ import './styles.css';
 import './i18n';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ApiError } from './api/client';
+import { ApiError, setCsrfToken } from './api/client';
 import { makeRouter } from './router';
 import { cssVariablesResolver, theme } from './theme';
 
+// A session that ended on the server (expired, logged out elsewhere, account disabled) sends the user to login.
+function onApiError(error: unknown): void {
+  if (!(error instanceof ApiError) || error.code !== 'UNAUTHENTICATED') return;
+  setCsrfToken(null);
+  queryClient.setQueryData(['me'], null);
+  void router.navigate({ to: '/login' });
+}
+
 const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: onApiError }),
+  mutationCache: new MutationCache({ onError: onApiError }),
   defaultOptions: {
     queries: {
       refetchOnWindowFocus: false,

@@ -1,5 +1,5 @@
 import { AppShell, Burger, Button, Group, NavLink, ScrollArea, Text, UnstyledButton } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconLogout } from '@tabler/icons-react';
 import { Link, Outlet, useRouterState } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
@@ -45,6 +45,8 @@ export function AppLayout() {
   const me = useMe();
   const logout = useLogout();
   const [opened, { toggle, close }] = useDisclosure(false);
+  // Collapsed on a phone, the navbar only slides off screen: hide it so keyboard focus cannot land in it.
+  const phone = useMediaQuery('(max-width: 48em)') ?? false;
   const items = allowedNavItems(me?.abilities);
   const byGroup = (group: NavItem['group']) => items.filter((item) => item.group === group);
 
@@ -91,7 +93,11 @@ export function AppLayout() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label={t('nav.label')}>
+      <AppShell.Navbar
+        p="xs"
+        aria-label={t('nav.label')}
+        style={phone && !opened ? { visibility: 'hidden' } : undefined}
+      >
         <AppShell.Section grow component={ScrollArea}>
           <NavSection items={byGroup('main')} onNavigate={close} />
           <NavSection items={byGroup('admin')} label={t('nav.adminGroup')} onNavigate={close} />

@@ -25,7 +25,7 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: string) => v
       userId: (value) => (value ? null : t('validation.required')),
       name: (value) => (value.trim() ? null : t('validation.required')),
       expiresInDays: (value) =>
-        typeof value === 'number' && value >= 1 && value <= 365 ? null : t('admin.tokens.expiryInvalid'),
+        typeof value === 'number' && value >= 1 && value <= 730 ? null : t('admin.tokens.expiryInvalid'),
     },
   });
   const mutation = useMutation({
@@ -66,7 +66,7 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: string) => v
           label={t('admin.tokens.expiresInDays')}
           required
           min={1}
-          max={365}
+          max={730}
           allowDecimal={false}
           {...form.getInputProps('expiresInDays')}
         />

@@ -8,6 +8,7 @@ import { adminApi, type Position, type PositionInput } from './api';
 interface Values {
   code: string;
   name: string;
+  nameEn: string;
   rank: number | string;
   isHead: boolean;
 }
@@ -19,6 +20,7 @@ export function PositionForm({ position, onDone }: { position: Position | null; 
     initialValues: {
       code: position?.code ?? '',
       name: position?.name ?? '',
+      nameEn: position?.nameEn ?? '',
       rank: position?.rank ?? '',
       isHead: position?.isHead ?? false,
     },
@@ -33,6 +35,7 @@ export function PositionForm({ position, onDone }: { position: Position | null; 
       const input: PositionInput = {
         code: values.code.trim(),
         name: values.name.trim(),
+        nameEn: values.nameEn.trim(),
         rank: Number(values.rank),
         isHead: values.isHead,
       };
@@ -49,6 +52,7 @@ export function PositionForm({ position, onDone }: { position: Position | null; 
         <ErrorAlert error={mutation.error} />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           <TextInput label={t('admin.positions.name')} required {...form.getInputProps('name')} data-autofocus />
+          <TextInput label={t('admin.positions.nameEn')} lang="en" {...form.getInputProps('nameEn')} />
           <TextInput label={t('admin.positions.code')} required {...form.getInputProps('code')} />
           <NumberInput
             label={t('admin.positions.rank')}

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { RequireAbility } from '../../components/RequireAbility';
+import { scrollRegion } from '../../components/scrollRegion';
 import type { Position } from './api';
 import { PositionForm } from './PositionForm';
 import { positionsQuery } from './queries';
@@ -27,7 +28,7 @@ function PositionsContent() {
         }
       />
       <ErrorAlert error={positions.error} />
-      <Table.ScrollContainer minWidth={520}>
+      <Table.ScrollContainer minWidth={520} scrollAreaProps={scrollRegion(t('admin.positions.title'))}>
         <Table striped verticalSpacing="xs" aria-label={t('admin.positions.title')}>
           <Table.Thead>
             <Table.Tr>
@@ -42,7 +43,14 @@ function PositionsContent() {
             {items.map((position) => (
               <Table.Tr key={position.id}>
                 <Table.Td>{position.rank}</Table.Td>
-                <Table.Td>{position.name}</Table.Td>
+                <Table.Td>
+                  {position.name}
+                  {position.nameEn && (
+                    <Text size="xs" c="dimmed" lang="en">
+                      {position.nameEn}
+                    </Text>
+                  )}
+                </Table.Td>
                 <Table.Td>
                   <Text size="sm" ff="monospace">
                     {position.code}

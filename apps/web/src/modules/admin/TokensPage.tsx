@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { OneTimeSecret } from '../../components/OneTimeSecret';
 import { PageHeader } from '../../components/PageHeader';
 import { RequireAbility } from '../../components/RequireAbility';
+import { scrollRegion } from '../../components/scrollRegion';
 import { formatDateTime } from '../../format';
 import { type ApiToken, adminApi } from './api';
 import { CreateTokenForm } from './CreateTokenForm';
@@ -70,6 +71,7 @@ function TokensContent() {
           fetching={tokens.isFetching}
           noRecordsText={t('common.noRecords')}
           aria-label={t('admin.tokens.title')}
+          scrollAreaProps={scrollRegion(t('admin.tokens.title'))}
           columns={[
             { accessor: 'name', title: t('admin.tokens.name') },
             { accessor: 'userLogin', title: t('admin.tokens.user') },

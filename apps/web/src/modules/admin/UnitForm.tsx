@@ -28,10 +28,10 @@ function toInput(values: Values): UnitInput {
   return {
     code: values.code.trim(),
     name: values.name.trim(),
-    nameKana: values.nameKana.trim() || undefined,
+    nameKana: values.nameKana.trim(),
     kind: values.kind,
     parentId: values.parentId,
-    abbreviation: values.abbreviation.trim() || undefined,
+    abbreviation: values.abbreviation.trim() || null,
     validFrom: values.validFrom || undefined,
     validTo: values.validTo || null,
     sortOrder: typeof values.sortOrder === 'number' ? values.sortOrder : undefined,
@@ -109,7 +109,12 @@ export function UnitForm({ unit, units, onDone }: Props) {
             type="date"
             {...form.getInputProps('validTo')}
           />
-          <NumberInput label={t('admin.units.sortOrder')} allowDecimal={false} {...form.getInputProps('sortOrder')} />
+          <NumberInput
+            label={t('admin.units.sortOrder')}
+            min={0}
+            allowDecimal={false}
+            {...form.getInputProps('sortOrder')}
+          />
         </SimpleGrid>
         <Group justify="flex-end">
           <Button type="submit" loading={mutation.isPending}>

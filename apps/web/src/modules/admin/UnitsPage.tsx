@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { RequireAbility } from '../../components/RequireAbility';
+import { scrollRegion } from '../../components/scrollRegion';
 import { todayInTokyo } from '../../format';
 import type { Unit } from './api';
 import { unitsQuery } from './queries';
@@ -121,7 +122,7 @@ function UnitsContent() {
         mb="sm"
       />
       <ErrorAlert error={units.error} />
-      <Table.ScrollContainer minWidth={760}>
+      <Table.ScrollContainer minWidth={760} scrollAreaProps={scrollRegion(t('admin.units.title'))}>
         <Table striped highlightOnHover verticalSpacing="xs" aria-label={t('admin.units.title')}>
           <Table.Thead>
             <Table.Tr>

@@ -25,7 +25,8 @@ interface Values {
   clearance: string;
 }
 
-const LOGIN_PATTERN = /^[A-Za-z0-9._@-]{2,64}$/;
+// As the server accepts them: lower-case letters, digits and . _ - ; 2–64 characters.
+const LOGIN_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 
 export function UserForm({ user, isSelf = false, onCreated, onSaved }: Props) {
   const { t } = useTranslation();

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { RequireAbility } from '../../components/RequireAbility';
+import { scrollRegion } from '../../components/scrollRegion';
 import { formatDateTime } from '../../format';
 import { type AdminUser, adminApi, type UserFilters } from './api';
 import { CreateUserModal, UserDrawer } from './UserDialogs';
@@ -84,6 +85,7 @@ function UsersContent() {
           fetching={users.isFetching && !users.isFetchingNextPage}
           noRecordsText={t('common.noRecords')}
           aria-label={t('admin.users.title')}
+          scrollAreaProps={scrollRegion(t('admin.users.title'))}
           columns={[
             {
               accessor: 'login',

@@ -23,7 +23,7 @@ export interface UnitInput {
   nameKana?: string;
   kind: UnitKind;
   parentId?: string | null;
-  abbreviation?: string;
+  abbreviation?: string | null;
   validFrom?: string;
   validTo?: string | null;
   sortOrder?: number;
@@ -33,6 +33,8 @@ export interface Position {
   id: string;
   code: string;
   name: string;
+  /** English name (the server's addition to docs/api/platform.md); may be empty. */
+  nameEn?: string;
   rank: number;
   isHead: boolean;
 }

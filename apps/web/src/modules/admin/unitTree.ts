@@ -37,9 +37,9 @@ export function unitRows(units: Unit[]): UnitRow[] {
   return rows;
 }
 
-/** Retired once its last day (validTo) has come; a later validTo is a planned retirement. */
+/** validTo is the last day in force (as the server filters it): retired from the day after. */
 export function isRetired(unit: Unit, today: string): boolean {
-  return unit.validTo !== null && unit.validTo <= today;
+  return unit.validTo !== null && unit.validTo < today;
 }
 
 /** Select options for a unit field, indented by depth; `excludeSubtreeOf` drops a unit and its descendants. */

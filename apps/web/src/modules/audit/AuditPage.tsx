@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { RequireAbility } from '../../components/RequireAbility';
+import { scrollRegion } from '../../components/scrollRegion';
 import { formatDateTime } from '../../format';
 import { type AuditEntry, type AuditFilters, auditApi, emptyAuditFilters } from './api';
 import { AuditFilterForm } from './AuditFilterForm';
@@ -61,6 +62,7 @@ function AuditContent() {
           fetching={entries.isFetching && !entries.isFetchingNextPage}
           noRecordsText={t('common.noRecords')}
           aria-label={t('audit.title')}
+          scrollAreaProps={scrollRegion(t('audit.title'))}
           columns={[
             { accessor: 'seq', title: '#', textAlign: 'right' },
             { accessor: 'at', title: t('audit.at'), render: (entry) => formatDateTime(entry.at), noWrap: true },
@@ -74,6 +76,8 @@ function AuditContent() {
             {
               accessor: 'result',
               title: t('audit.result'),
+              noWrap: true,
+              width: 96,
               render: (entry) => (
                 <Badge color={resultColors[entry.result] ?? 'gray'} variant="light">
                   {t(`audit.results.${entry.result}`, { defaultValue: entry.result })}
