@@ -1,13 +1,13 @@
 import { createMinHasher, estimatedJaccard, fmix32, type MinHasher, type MinHashOptions } from './minhash.ts';
 
 export interface ClusterOptions extends MinHashOptions {
-  /** LSH bands; `numHashes` must be a multiple. 16 bands × 4 rows make pairs at Jaccard 0.6 candidates 89 % of the time, at 0.8 99.98 %. */
+  /** LSH bands; `numHashes` must be a multiple. 16 bands × 4 rows make pairs at Jaccard 0.6 candidates 89 % of the time, at 0.7 98.8 %, at 0.8 99.98 %. */
   bands?: number;
   /** Estimated Jaccard at or above which a candidate joins (verification after LSH). */
   threshold?: number;
 }
 
-export const CLUSTER_DEFAULTS = { bands: 16, threshold: 0.6 } as const;
+export const CLUSTER_DEFAULTS = { bands: 16, threshold: 0.7 } as const;
 
 /**
  * Incremental similar-text clustering (類似文面クラスタ): each text's MinHash signature is banded (LSH); texts
