@@ -2,6 +2,7 @@ import { adminModule } from './modules/admin/index.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
 import { documentsModule } from './modules/documents/index.ts';
+import { intakeModule, intakePublicModule } from './modules/intake/index.ts';
 import { intelModule } from './modules/intel/index.ts';
 import { outboxModule } from './modules/outbox/index.ts';
 import type { RenkeiModule } from './platform/module.ts';
@@ -14,4 +15,6 @@ export const modules: RenkeiModule[] = [
   outboxModule,
   documentsModule,
   intelModule,
+  intakeModule,
+  intakePublicModule,
 ];
