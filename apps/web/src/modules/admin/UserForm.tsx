@@ -8,7 +8,7 @@ import { useReferenceData } from './useReferenceData';
 
 interface Props {
   user: AdminUser | null;
-  /** Editing oneself: the server refuses role changes (SELF_ADMINISTRATION), so the UI does not offer them. */
+  /** Editing oneself: the server refuses changes to one's own roles and unit (SELF_ADMINISTRATION), so the UI does not offer them. */
   isSelf?: boolean;
   onCreated?: (result: { user: AdminUser; initialPassword: string }) => void;
   onSaved?: (user: AdminUser) => void;
@@ -63,8 +63,8 @@ export function UserForm({ user, isSelf = false, onCreated, onSaved }: Props) {
         clearance: Number(values.clearance),
       };
       if (user) {
-        const { roles, ...rest } = input;
-        return { updated: await adminApi.updateUser(user.id, isSelf ? rest : { ...rest, roles }) };
+        const { roles, unitId, ...rest } = input;
+        return { updated: await adminApi.updateUser(user.id, isSelf ? rest : { ...rest, roles, unitId }) };
       }
       return { created: await adminApi.createUser({ ...input, login: values.login.trim() }) };
     },
@@ -101,6 +101,7 @@ export function UserForm({ user, isSelf = false, onCreated, onSaved }: Props) {
             label={t('admin.users.unit')}
             required
             searchable
+            disabled={isSelf}
             data={reference.unitOptions}
             nothingFoundMessage={t('common.noMatches')}
             {...form.getInputProps('unitId')}
