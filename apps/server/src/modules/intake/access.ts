@@ -49,8 +49,11 @@ export function canReadReport(s: Subject, r: ReportAccessAttrs, cyberUnit: strin
   return r.owner_unit_id === s.unitId || s.unitId === cyberUnit;
 }
 
-/** The SQL form of `canReadReport` over `intake_reports` (list queries filter in the database). */
-export function reportVisible(s: Subject, cyberUnit: string, alias = 'intake_reports'): Expression<SqlBool> {
+/**
+ * The SQL form of `canReadReport` over `intake_reports` (list queries filter in the database). `cyberUnit` null:
+ * the cyber division is looked up inside the expression (for the observables module's place-type registry).
+ */
+export function reportVisible(s: Subject, cyberUnit: string | null, alias = 'intake_reports'): Expression<SqlBool> {
   if (!isIntakeStaff(s)) return sql<SqlBool>`1 = 0`;
   const base = visibleTo(
     s,
@@ -63,7 +66,11 @@ export function reportVisible(s: Subject, cyberUnit: string, alias = 'intake_rep
     },
     { members: { table: 'intake_report_members', record: 'report_id', user: 'user_id' } },
   );
-  if (s.unitId !== cyberUnit) return base;
-  return sql<SqlBool>`(${base} or (${sql.ref(`${alias}.confidentiality`)} <= ${s.clearance}
+  if (cyberUnit !== null && s.unitId !== cyberUnit) return base;
+  const isCyber =
+    cyberUnit === null
+      ? sql<SqlBool>`${s.unitId} in (select u.id from units u where u.code = ${CYBER_UNIT_CODE})`
+      : sql<SqlBool>`1 = 1`;
+  return sql<SqlBool>`(${base} or (${isCyber} and ${sql.ref(`${alias}.confidentiality`)} <= ${s.clearance}
     and ${sql.ref(`${alias}.tlp`)} <> 'red' and ${sql.ref(`${alias}.members_only`)} = 0))`;
 }

@@ -1,59 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { foldText } from '@renkei/core/intake/index';
+import { CLUSTER_DEFAULTS, createMinHasher, estimatedJaccard } from '@renkei/core/intake/index';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../platform/db/types.ts';
 
 /**
- * Similar-text clusters (類似文面クラスタ): MinHash over character 3-shingles of the folded text (NFKC, no spaces,
- * URLs/e-mail/phones as placeholders — so one SMS template with different URLs folds to one text), LSH with
- * BANDS × ROWS. Signatures and band keys are stored, so a new report finds its candidates by index look-up.
- *
- * NOTE: issue 6 plans MinHash in @renkei/core/intake; it was not there when this module was written. This file is
- * the one place to switch to it (`signatureOf` and `estimate`), the storage stays as is.
+ * Similar-text clusters (類似文面クラスタ): the MinHash signatures of @renkei/core/intake (folded character
+ * shingles: full/half width, inserted spaces and URLs do not matter), banded for LSH with its defaults. Signatures
+ * and band keys are stored, so a new report finds its candidates by an index look-up in the database; a candidate
+ * whose estimated Jaccard reaches the core threshold gives the report its cluster (the most similar one).
  */
-const ROWS = 4;
-const BANDS = 16;
-const HASHES = ROWS * BANDS;
-/** Estimated Jaccard similarity at or above which two texts share a cluster. */
-export const CLUSTER_THRESHOLD = 0.6;
-
-const SEEDS = Array.from({ length: HASHES }, (_, i) => (Math.imul(i + 1, 0x9e3779b1) ^ 0x85ebca6b) >>> 0);
-
-function fnv1a(s: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  // final avalanche (murmur3 fmix32)
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b) >>> 0;
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35) >>> 0;
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+const hasher = createMinHasher();
+const BANDS = CLUSTER_DEFAULTS.bands;
+const ROWS = hasher.numHashes / BANDS;
+export const CLUSTER_THRESHOLD = CLUSTER_DEFAULTS.threshold;
 
 export function signatureOf(text: string): number[] | null {
-  const folded = foldText(text, true).slice(0, 4000);
-  if (folded.length < 8) return null;
-  const shingles = new Set<string>();
-  for (let i = 0; i + 3 <= folded.length; i++) shingles.add(folded.slice(i, i + 3));
-  const sig = new Array<number>(HASHES).fill(0xffffffff);
-  for (const sh of shingles) {
-    const base = fnv1a(sh, 0);
-    for (let k = 0; k < HASHES; k++) {
-      const v = (Math.imul(base ^ SEEDS[k]!, 0x2c1b3c6d) ^ (base >>> 15)) >>> 0;
-      if (v < sig[k]!) sig[k] = v;
-    }
-  }
-  return sig;
+  const sig = hasher.signature(text.slice(0, 20_000));
+  return sig.length === 0 ? null : Array.from(sig);
 }
 
 export function estimate(a: readonly number[], b: readonly number[]): number {
-  let same = 0;
-  for (let i = 0; i < HASHES; i++) if (a[i] === b[i]) same++;
-  return same / HASHES;
+  return estimatedJaccard(Uint32Array.from(a), Uint32Array.from(b));
 }
 
 function bandKeys(sig: readonly number[]): string[] {

@@ -154,6 +154,18 @@ describe.each(testEngines())('intake on %s', (engine) => {
     expect(url.value).toContain('sagawa-xy.example');
     expect(full.observables.some((o: { type: string }) => o.type === 'phone')).toBe(true);
     expect(full.ownerUnitId).toBe(await unitId(t.platform, 'cyber-ka'));
+    // linked as an observable of the observables module, at this report, visible to the analyst only
+    const look = await staffGet(
+      analyst,
+      `/api/observables/lookup?value=${encodeURIComponent('hxxps://sagawa-xy[.]example/abc')}`,
+    );
+    expect(look.statusCode, look.body).toBe(200);
+    expect(JSON.stringify(look.json())).toContain(receiptNumber);
+    const hidden = await staffGet(
+      outsider,
+      `/api/observables/lookup?value=${encodeURIComponent('hxxps://sagawa-xy[.]example/abc')}`,
+    );
+    expect(JSON.stringify(hidden.json())).not.toContain(receiptNumber);
   });
 
   it('stores hostile attachments flagged, never crashes, and keeps HTML as text', async () => {

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IocFinding, IocRole } from '@renkei/core/ioc/index';
-import type { Transaction } from 'kysely';
+import { type SqlBool, type Transaction, sql } from 'kysely';
 import type { Database } from '../../platform/db/types.ts';
+import { type PlaceTypeDef, recordObservables, registerPlaceType } from '../intel/index.ts';
+import { type ObservableType, isObservableType } from '../intel/vocab.ts';
+import { reportVisible } from './access.ts';
 
 export type ObservableRole = 'suspect' | 'victim' | 'unknown';
 
@@ -52,11 +55,28 @@ export function mergeValues(values: readonly ExtractedValue[]): ExtractedValue[]
   return [...out.values()];
 }
 
+/** Reports as places of the observables module: visible exactly to those who may read the report. */
+export const reportPlace: PlaceTypeDef = {
+  type: 'report',
+  label: { ja: '通報・相談', en: 'Report or consultation' },
+  visible: (s, ref) =>
+    sql<SqlBool>`exists (select 1 from intake_reports ir where ir.id = ${sql.ref(ref)} and ${reportVisible(s, null, 'ir')})`,
+  countPolicy: 'counted',
+  async titles(db, ids) {
+    const rows = await db
+      .selectFrom('intake_reports')
+      .select(['id', 'receipt_number', 'summary'])
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.id, `${r.receipt_number} ${r.summary}`]));
+  },
+};
+registerPlaceType(reportPlace);
+
 /**
- * Links a report's extracted values as observables with their roles. Today they are kept in the intake module's own
- * table (`intake_observables`), which the report page and the queue read. When the observables module (issue 5,
- * `modules/intel`) is committed, this is the one function to extend with its `recordObservables(trx, {type:
- * 'report', id}, …)` call (place type `report` registered with the report's need-to-know).
+ * Links a report's extracted values as observables with their roles: in the intake module's own table
+ * (`intake_observables`, what the report page reads and officers correct) and in the observables module (issue 5)
+ * as occurrences at the place (`report`, id), so the same URL in two reports correlates.
  */
 export async function linkReportObservables(
   trx: Transaction<Database>,
@@ -87,4 +107,48 @@ export async function linkReportObservables(
       .onConflict((oc) => oc.columns(['report_id', 'type', 'value']).doNothing())
       .execute();
   }
+  const items = merged
+    .filter((v) => isObservableType(v.type))
+    .map((v) => ({
+      type: v.type as ObservableType,
+      value: v.value,
+      display: v.display,
+      role: v.role,
+      firstSeen: now,
+      lastSeen: now,
+    }));
+  if (items.length > 0) {
+    await recordObservables(trx, { type: 'report', id: reportId }, items, { tlp: 'amber', now, decidedBy });
+  }
+}
+
+/** An officer's role correction, mirrored on the observables module's occurrence at this report. */
+export async function setReportObservableRole(
+  trx: Transaction<Database>,
+  reportId: string,
+  value: { type: string; value: string },
+  role: ObservableRole,
+  decidedBy: string,
+  now: string,
+): Promise<void> {
+  const obs = await trx
+    .selectFrom('observables')
+    .select('num')
+    .where('type', '=', value.type)
+    .where('value', '=', value.value)
+    .executeTakeFirst();
+  if (!obs) return;
+  const place = await trx
+    .selectFrom('observable_places')
+    .select('num')
+    .where('place_type', '=', 'report')
+    .where('place_id', '=', reportId)
+    .executeTakeFirst();
+  if (!place) return;
+  await trx
+    .updateTable('observable_occurrences')
+    .set({ role, role_decided_by: decidedBy, role_decided_at: now })
+    .where('observable_num', '=', Number(obs.num))
+    .where('place_num', '=', Number(place.num))
+    .execute();
 }

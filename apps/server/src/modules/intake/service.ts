@@ -14,7 +14,13 @@ import { queueMail } from '../../platform/mail/outbox.ts';
 import { findUnitHead } from '../../platform/organisation.ts';
 import { actorOf, canReadReport, cyberUnitId, reportVisible } from './access.ts';
 import { learn, loadModel, suggestCategory } from './model.ts';
-import { type ExtractedValue, fromFindings, linkReportObservables } from './observables.ts';
+import {
+  type ExtractedValue,
+  type ObservableRole,
+  fromFindings,
+  linkReportObservables,
+  setReportObservableRole,
+} from './observables.ts';
 import { type Contact, hashToken, intakeSettings, route } from './receive.ts';
 import type { IntakeReportTable } from './tables.ts';
 
@@ -540,7 +546,7 @@ export async function setObservableRole(
   await change(p, s, id, 'intake.observable.role', ip, async (trx, _r, now) => {
     const o = await trx
       .selectFrom('intake_observables')
-      .select(['id', 'role'])
+      .select(['id', 'role', 'type', 'value'])
       .where('id', '=', observableId)
       .where('report_id', '=', id)
       .executeTakeFirst();
@@ -550,6 +556,7 @@ export async function setObservableRole(
       .set({ role, role_decided_by: s.userId, role_decided_at: now })
       .where('id', '=', observableId)
       .execute();
+    await setReportObservableRole(trx, id, o, role as ObservableRole, s.userId, now);
     return { observableId, from: o.role, to: role };
   });
 }
