@@ -16,6 +16,11 @@ import { PasswordChangePage } from './modules/auth/PasswordChangePage';
 import { TotpEnrolPage } from './modules/auth/TotpEnrolPage';
 import { TotpVerifyPage } from './modules/auth/TotpVerifyPage';
 import { HomePage } from './modules/home/HomePage';
+import { PublicReportPage } from './modules/intake/PublicReportPage';
+import { QueuePage } from './modules/intake/QueuePage';
+import { ReportPage } from './modules/intake/ReportPage';
+import { ReportStatusPage } from './modules/intake/ReportStatusPage';
+import { StaffEntryPage } from './modules/intake/StaffEntryPage';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -76,12 +81,39 @@ const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/u
 const tokensRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/tokens', component: TokensPage });
 const auditRoute = createRoute({ getParentRoute: () => appRoute, path: '/audit', component: AuditPage });
 
+// Intake (通報・相談): the public form and status page need no sign-in; the staff pages sit in the app frame.
+const reportFormRoute = createRoute({ getParentRoute: () => rootRoute, path: '/report', component: PublicReportPage });
+const reportStatusRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/report/status',
+  component: ReportStatusPage,
+});
+const intakeQueueRoute = createRoute({ getParentRoute: () => appRoute, path: '/intake', component: QueuePage });
+const intakeNewRoute = createRoute({ getParentRoute: () => appRoute, path: '/intake/new', component: StaffEntryPage });
+const intakeReportRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/intake/reports/$id',
+  component: ReportPage,
+});
+const intakeRoutes = [intakeQueueRoute, intakeNewRoute, intakeReportRoute];
+
 const routeTree = rootRoute.addChildren([
+  reportFormRoute,
+  reportStatusRoute,
   loginRoute,
   passwordRoute,
   enrolRoute,
   verifyRoute,
-  appRoute.addChildren([homeRoute, adminRoute, unitsRoute, positionsRoute, usersRoute, tokensRoute, auditRoute]),
+  appRoute.addChildren([
+    homeRoute,
+    adminRoute,
+    unitsRoute,
+    positionsRoute,
+    usersRoute,
+    tokensRoute,
+    auditRoute,
+    ...intakeRoutes,
+  ]),
 ]);
 
 export function makeRouter(queryClient: QueryClient) {
