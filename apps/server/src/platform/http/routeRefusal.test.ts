@@ -5,9 +5,10 @@ import { makeUser, signIn, type SignedIn } from '../../testing/factories.ts';
 import { type TestContext, createTestContext } from '../../testing/testPlatform.ts';
 
 /**
- * Enumerates every registered /api route and proves that an anonymous caller and an outsider (a signed-in
- * viewer at a police station with no administrative role) are refused, and that each refusal is audited.
- * A new route cannot escape: it is in this list the moment it is registered.
+ * Enumerates every registered /api route and proves that an anonymous caller and an outsider (a signed-in,
+ * MFA-verified account at a police station that holds no role and is cleared for 機密性1 only) are refused, and
+ * that each refusal is audited. A new route cannot escape: it is in this list the moment it is registered.
+ * Realistic outsiders (another unit's investigator, a viewer) are tested in each module's own tests.
  */
 describe.each(testEngines())('every route refuses outsiders on %s', (engine) => {
   let t: TestContext;
@@ -15,6 +16,8 @@ describe.each(testEngines())('every route refuses outsiders on %s', (engine) => 
   beforeAll(async () => {
     t = await createTestContext(engine);
     const u = await makeUser(t.platform, { roles: ['viewer'], unit: 'st-aizuwakamatsu', clearance: 1 });
+    // Every role taken away: what remains is a valid session with no permission at all.
+    await t.platform.db.db.deleteFrom('user_roles').where('user_id', '=', u.id).execute();
     outsider = await signIn(t.app, t.platform, u.login, u.password);
   });
   afterAll(async () => t.close());
