@@ -38,7 +38,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: {
-    command: `rm -rf .tmp/e2e && mkdir -p .tmp/e2e && exec node packages/cli/bin/renkei.js serve`,
+    command: `rm -rf '${dataDir}' && mkdir -p '${dataDir}' && exec node packages/cli/bin/renkei.js serve`,
     cwd: root,
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: false,
