@@ -31,6 +31,28 @@ describe.each(testEngines())('administration on %s', (engine) => {
     expect(cyber).toMatchObject({ abbreviation: 'サ対', parentId: seian.id, validFrom: '2023-04-01' });
   });
 
+  it('counts validity in Japanese calendar days (a unit whose last day was yesterday in JST is retired at 01:00 JST)', async () => {
+    const hq = await unitId(t.platform, 'hq');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/units',
+      ...as(admin),
+      payload: {
+        code: 'st-jst',
+        name: '日付試験署',
+        kind: 'station',
+        parentId: hq,
+        validFrom: '2026-01-01',
+        validTo: '2026-03-31',
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    t.clock.set('2026-03-31T16:00:00.000Z'); // 2026-04-01 01:00 JST, still 03-31 in UTC
+    const list = await t.app.inject({ method: 'GET', url: '/api/admin/units', ...as(admin) });
+    expect(list.json().items.map((u: { code: string }) => u.code)).not.toContain('st-jst');
+    t.clock.set('2026-04-01T00:00:00.000Z');
+  });
+
   it('creates, edits and retires a unit; refuses a duplicate code and a cycle', async () => {
     const hq = await unitId(t.platform, 'hq');
     const created = await t.app.inject({

@@ -1,3 +1,4 @@
+import { todayJst } from '@renkei/core/calendar/calendarDate';
 import { Type } from 'typebox';
 import type { RenkeiModule } from '../../platform/module.ts';
 import * as org from './organisationService.ts';
@@ -16,7 +17,8 @@ export const adminModule: RenkeiModule = {
   routes: async (app, { platform: p }) => {
     const read = { config: { action: 'organisation.read' } };
     const manage = { config: { action: 'organisation.manage' } };
-    const today = () => p.clock.now().toISOString().slice(0, 10);
+    // Validity dates are calendar days in Japan: from 00:00 to 09:00 JST the UTC date is still yesterday.
+    const today = () => todayJst(p.clock.now());
 
     app.get(
       '/units',
