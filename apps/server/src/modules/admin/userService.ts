@@ -124,6 +124,7 @@ export async function create(
           totp_secret_enc: null,
           totp_pending_enc: null,
           totp_enrolled_at: null,
+          totp_last_step: null,
           failed_logins: 0,
           locked_until: null,
           last_login_at: null,

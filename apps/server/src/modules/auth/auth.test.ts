@@ -137,6 +137,32 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
     expect(reuse.json().error.code).toBe('TOTP_INVALID');
   });
 
+  it('never accepts the same TOTP code twice (no replay of an observed code)', async () => {
+    const u = await makeUser(t.platform, { roles: ['viewer'] });
+    const s = await signIn(t.app, t.platform, u.login, u.password);
+    const code = totpNow(s.totpSecret, t.clock.now()); // the code just used at enrolment
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { login: u.login, password: u.password },
+    });
+    const replay = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/totp/verify',
+      headers: { cookie: cookieFrom(again), 'x-csrf-token': again.json().csrfToken },
+      payload: { code },
+    });
+    expect(replay.statusCode).toBe(400);
+    t.clock.advance(30_000);
+    const fresh = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/totp/verify',
+      headers: { cookie: cookieFrom(again), 'x-csrf-token': again.json().csrfToken },
+      payload: { code: totpNow(s.totpSecret, t.clock.now()) },
+    });
+    expect(fresh.statusCode).toBe(200);
+  });
+
   it('refuses a state change without the CSRF token', async () => {
     const u = await makeUser(t.platform, { roles: ['viewer'] });
     const s = await signIn(t.app, t.platform, u.login, u.password);

@@ -5,7 +5,7 @@ import { lockUntilAfter, lockedFor } from '../../platform/auth/lockout.ts';
 import { checkPasswordStrength, dummyHash, hashPassword, verifyPassword } from '../../platform/auth/password.ts';
 import { type LoginStage, createSession, endSession, endSessionsOf, stageFor } from '../../platform/auth/sessions.ts';
 import {
-  checkTotp,
+  totpStep,
   hashRecoveryCode,
   newRecoveryCodes,
   newTotpSecret,
@@ -181,7 +181,8 @@ export async function finishEnrolment(p: Platform, session: SessionTable, code: 
   assertNotLocked(p, user);
   if (!user.totp_pending_enc) throw new AppError('TOTP_NOT_STARTED');
   const secret = p.secrets.open(user.totp_pending_enc, TOTP_CONTEXT(user.id));
-  if (!checkTotp(secret, code, p.clock.now())) {
+  const step = totpStep(secret, code, p.clock.now());
+  if (step === null) {
     await recordFailure(p, user, 'auth.mfa.enrol', meta, 'bad_code');
     throw new AppError('TOTP_INVALID');
   }
@@ -190,7 +191,13 @@ export async function finishEnrolment(p: Platform, session: SessionTable, code: 
   const fresh = await p.db.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('users')
-      .set({ totp_secret_enc: user.totp_pending_enc, totp_pending_enc: null, totp_enrolled_at: now, updated_at: now })
+      .set({
+        totp_secret_enc: user.totp_pending_enc,
+        totp_pending_enc: null,
+        totp_enrolled_at: now,
+        totp_last_step: step,
+        updated_at: now,
+      })
       .where('id', '=', user.id)
       .execute();
     await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
@@ -222,8 +229,11 @@ export async function verifySecondFactor(
   assertNotLocked(p, user);
   let recoveryId: string | null = null;
   let ok = false;
+  let step: number | null = null;
   if (input.code && user.totp_secret_enc) {
-    ok = checkTotp(p.secrets.open(user.totp_secret_enc, TOTP_CONTEXT(user.id)), input.code, p.clock.now());
+    step = totpStep(p.secrets.open(user.totp_secret_enc, TOTP_CONTEXT(user.id)), input.code, p.clock.now());
+    // A code already used (or an older one) is refused: an observed code cannot be replayed.
+    ok = step !== null && (user.totp_last_step === null || step > Number(user.totp_last_step));
   } else if (input.recoveryCode) {
     const row = await p.db.db
       .selectFrom('recovery_codes')
@@ -247,6 +257,7 @@ export async function verifySecondFactor(
         .where('id', '=', recoveryId)
         .execute();
     }
+    if (step !== null) await trx.updateTable('users').set({ totp_last_step: step }).where('id', '=', user.id).execute();
     const s = await completeSignIn(p, trx, user, session, meta);
     await p.audit.record(trx, {
       actor: actorOf(user),

@@ -27,11 +27,19 @@ export function qrDataUrl(url: string): Promise<string> {
   return QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 2, width: 240 });
 }
 
-/** True when the code is valid for `at`, one period either side (clock drift of phones). */
-export function checkTotp(secretBase32: string, code: string, at: Date): boolean {
+/**
+ * The 30-second time step a code belongs to when it is valid for `at` (one period either side, for the clock
+ * drift of phones), or null. Callers refuse a step at or below the last one used (RFC 6238 §5.2: no replay).
+ */
+export function totpStep(secretBase32: string, code: string, at: Date): number | null {
   const clean = code.replace(/\s/g, '');
-  if (!/^\d{6}$/.test(clean)) return false;
-  return totpFor(secretBase32, 'x').validate({ token: clean, timestamp: at.getTime(), window: 1 }) !== null;
+  if (!/^\d{6}$/.test(clean)) return null;
+  const delta = totpFor(secretBase32, 'x').validate({ token: clean, timestamp: at.getTime(), window: 1 });
+  return delta === null ? null : Math.floor(at.getTime() / 30_000) + delta;
+}
+
+export function checkTotp(secretBase32: string, code: string, at: Date): boolean {
+  return totpStep(secretBase32, code, at) !== null;
 }
 
 export function generateTotp(secretBase32: string, at: Date): string {

@@ -58,6 +58,8 @@ export interface UserTable {
   totp_secret_enc: string | null;
   totp_pending_enc: string | null;
   totp_enrolled_at: string | null;
+  /** The last TOTP time step accepted: a code is never accepted twice. */
+  totp_last_step: number | null;
   failed_logins: number;
   locked_until: string | null;
   last_login_at: string | null;

@@ -63,6 +63,7 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('totp_secret_enc', 'text')
     .addColumn('totp_pending_enc', 'text')
     .addColumn('totp_enrolled_at', 'text')
+    .addColumn('totp_last_step', 'bigint')
     .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('locked_until', 'text')
     .addColumn('last_login_at', 'text')
