@@ -193,10 +193,18 @@ function indicatorValues(input: ReportInput): ExtractedValue[] {
   return out;
 }
 
+const personSecrets = new WeakMap<Platform, Buffer>();
+
 async function personSecret(p: Platform, db: AnyDb): Promise<Buffer> {
+  const had = personSecrets.get(p);
+  if (had) return had;
   const key = 'intake.person_key_secret';
   const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-  if (row) return Buffer.from(p.secrets.open(row.value, key), 'hex');
+  if (row) {
+    const secret = Buffer.from(p.secrets.open(row.value, key), 'hex');
+    personSecrets.set(p, secret);
+    return secret;
+  }
   const fresh = randomBytes(32).toString('hex');
   await db
     .insertInto('settings')
@@ -252,9 +260,15 @@ async function nextReceipt(
 }
 
 /** Routing rules, seeded on first use: specialist categories and urgent reports to the cyber division. */
+const seeded = new WeakSet<Platform>();
+
 export async function ensureRoutingRules(p: Platform): Promise<void> {
+  if (seeded.has(p)) return;
   const any = await p.db.db.selectFrom('intake_routing_rules').select('id').limit(1).executeTakeFirst();
-  if (any) return;
+  if (any) {
+    seeded.add(p);
+    return;
+  }
   const now = p.clock.now().toISOString();
   const seed: [IntakeCategory | null, number | null, string][] = [
     [null, 1, '人命・犯行予告等の緊急案件はサイバー犯罪対策課へ'],
