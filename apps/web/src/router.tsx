@@ -21,6 +21,12 @@ import { QueuePage } from './modules/intake/QueuePage';
 import { ReportPage } from './modules/intake/ReportPage';
 import { ReportStatusPage } from './modules/intake/ReportStatusPage';
 import { StaffEntryPage } from './modules/intake/StaffEntryPage';
+import { EntitiesPage } from './modules/intel/EntitiesPage';
+import { EntityPage } from './modules/intel/EntityPage';
+import { GraphPage } from './modules/intel/GraphPage';
+import { ImportPage } from './modules/intel/ImportPage';
+import { ObservablePage } from './modules/intel/ObservablePage';
+import { SearchPage } from './modules/intel/SearchPage';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -97,6 +103,18 @@ const intakeReportRoute = createRoute({
 });
 const intakeRoutes = [intakeQueueRoute, intakeNewRoute, intakeReportRoute];
 
+// Intelligence (指標・グラフ), issue 5.
+const intelPage = <P extends string>(path: P, component: () => ReactNode) =>
+  createRoute({ getParentRoute: () => appRoute, path, component });
+const intelRoutes = [
+  intelPage('/intel', SearchPage),
+  intelPage('/intel/observables/$id', ObservablePage),
+  intelPage('/intel/observables/$id/graph', GraphPage),
+  intelPage('/intel/entities', EntitiesPage),
+  intelPage('/intel/entities/$id', EntityPage),
+  intelPage('/intel/import', ImportPage),
+] as const;
+
 const routeTree = rootRoute.addChildren([
   reportFormRoute,
   reportStatusRoute,
@@ -113,6 +131,7 @@ const routeTree = rootRoute.addChildren([
     tokensRoute,
     auditRoute,
     ...intakeRoutes,
+    ...intelRoutes,
   ]),
 ]);
 

@@ -4,13 +4,14 @@ import {
   IconHome,
   IconKey,
   IconListSearch,
+  IconRadar,
   IconUsers,
   type Icon,
 } from '@tabler/icons-react';
 import type { Abilities } from '../api/types';
 
 export interface NavItem {
-  to: '/' | '/admin/units' | '/admin/positions' | '/admin/users' | '/admin/tokens' | '/audit';
+  to: '/' | '/admin/units' | '/admin/positions' | '/admin/users' | '/admin/tokens' | '/audit' | '/intel';
   labelKey: string;
   icon: Icon;
   /** Shown only when the session has this ability; undefined = everyone signed in. */
@@ -20,6 +21,7 @@ export interface NavItem {
 
 export const navItems: NavItem[] = [
   { to: '/', labelKey: 'nav.home', icon: IconHome, group: 'main' },
+  { to: '/intel', labelKey: 'intel.nav', icon: IconRadar, group: 'main' },
   { to: '/admin/units', labelKey: 'nav.units', icon: IconBuilding, ability: 'manageOrganisation', group: 'admin' },
   {
     to: '/admin/positions',

@@ -1,0 +1,15 @@
+/** Where a linked record opens in the web app; null when its page does not exist (yet). */
+export function placeHref(type: string, id: string): string | null {
+  if (type === 'report') return `/intake/reports/${id}`;
+  if (type === 'entity') return `/intel/entities/${id}`;
+  return null;
+}
+
+export const tlpColor: Record<string, string> = {
+  clear: 'gray',
+  green: 'green',
+  amber: 'orange',
+  'amber+strict': 'orange',
+  red: 'red',
+};
+export const roleColor: Record<string, string> = { suspect: 'red', victim: 'blue', unknown: 'gray' };
