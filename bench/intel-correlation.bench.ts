@@ -113,7 +113,7 @@ try {
       series(
         cold,
         `insert into observable_occurrences (observable_num, place_num, role, first_seen, last_seen, seen_count)
-         select 2 + ((n - 1) * 7919) % ${pool}, 1 + (n - 1) / ${perPlace}, 'unknown', '${now}', '${now}', 1 from s`,
+         select 2 + (cast(n - 1 as bigint) * 7919) % ${pool}, 1 + (n - 1) / ${perPlace}, 'unknown', '${now}', '${now}', 1 from s`,
       ),
     )
     .execute(k);
@@ -122,7 +122,7 @@ try {
       series(
         hot,
         `insert into observable_occurrences (observable_num, place_num, role, first_seen, last_seen, seen_count)
-         select 1, 1 + ((n - 1) * ${Math.max(1, Math.floor(places / hot))}) % ${places}, 'suspect', '${now}', '${now}', 1 from s`,
+         select 1, 1 + (cast(n - 1 as bigint) * ${Math.max(1, Math.floor(places / hot))}) % ${places}, 'suspect', '${now}', '${now}', 1 from s`,
       ),
     )
     .execute(k);
