@@ -3,7 +3,7 @@ import type { Platform } from '../context.ts';
 /**
  * The demo data set (`npx renkei demo`, `npm start -- --demo`). Each module adds its own part with
  * `registerDemoPart(name, load)` at the top level of its index.ts; `loadDemoData` runs the parts not loaded yet,
- * in registration order, and records each in the `demo_loaded` setting, so loading twice adds nothing and a part
+ * the platform part first and the rest in registration order, and records each in the `demo_loaded` setting, so loading twice adds nothing and a part
  * added by a later version is loaded on the next run. Every demo record is marked: names start with `[デモ]`,
  * logins with `demo-`.
  */
@@ -51,7 +51,9 @@ export async function loadDemoData(p: Platform): Promise<{ loaded: string[]; alr
   const done = await loadedParts(p);
   const loaded: string[] = [];
   const already: string[] = [];
-  for (const part of parts) {
+  // The platform part (demo staff and groups) goes first: the other parts refer to its people.
+  const ordered = [...parts.filter((x) => x.name === 'platform'), ...parts.filter((x) => x.name !== 'platform')];
+  for (const part of ordered) {
     if (done[part.name]) {
       already.push(part.name);
       continue;
