@@ -4,6 +4,7 @@ import { authModule } from './modules/auth/index.ts';
 import { documentsModule } from './modules/documents/index.ts';
 import { intakeModule, intakePublicModule } from './modules/intake/index.ts';
 import { intelModule } from './modules/intel/index.ts';
+import { jobsModule } from './modules/jobs/index.ts';
 import { outboxModule } from './modules/outbox/index.ts';
 import type { RenkeiModule } from './platform/module.ts';
 
@@ -13,6 +14,7 @@ export const modules: RenkeiModule[] = [
   adminModule,
   auditModule,
   outboxModule,
+  jobsModule,
   documentsModule,
   intelModule,
   intakeModule,
