@@ -23,6 +23,7 @@ import { ReportStatusPage } from './modules/intake/ReportStatusPage';
 import { StaffEntryPage } from './modules/intake/StaffEntryPage';
 import { EntitiesPage } from './modules/intel/EntitiesPage';
 import { EntityPage } from './modules/intel/EntityPage';
+import { GraphBenchPage } from './modules/intel/GraphBenchPage';
 import { GraphPage } from './modules/intel/GraphPage';
 import { ImportPage } from './modules/intel/ImportPage';
 import { ObservablePage } from './modules/intel/ObservablePage';
@@ -88,6 +89,12 @@ const tokensRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/
 const auditRoute = createRoute({ getParentRoute: () => appRoute, path: '/audit', component: AuditPage });
 
 // Intake (通報・相談): the public form and status page need no sign-in; the staff pages sit in the app frame.
+// Test-only: synthetic graph layout timing (e2e/90-graph-bench.spec.ts); no data, no sign-in.
+const graphBenchRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/bench/graph',
+  component: GraphBenchPage,
+});
 const reportFormRoute = createRoute({ getParentRoute: () => rootRoute, path: '/report', component: PublicReportPage });
 const reportStatusRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -118,6 +125,7 @@ const intelRoutes = [
 const routeTree = rootRoute.addChildren([
   reportFormRoute,
   reportStatusRoute,
+  graphBenchRoute,
   loginRoute,
   passwordRoute,
   enrolRoute,
