@@ -39,17 +39,23 @@ export async function assignCluster(
   const sig = signatureOf(text);
   if (!sig) return null;
   const bands = bandKeys(sig);
+  // Each band keeps one report per cluster (as the core clusterer's buckets do), so the candidates are a few
+  // clusters' representatives, not every earlier report of a large campaign.
   const candidates = await trx
     .selectFrom('intake_lsh_bands as b')
     .innerJoin('intake_signatures as s', 's.report_id', 'b.report_id')
-    .select(['s.report_id', 's.cluster_id', 's.minhash'])
+    .select(['b.band', 's.report_id', 's.cluster_id', 's.minhash'])
     .where('b.band', 'in', bands)
-    .distinct()
-    .limit(200)
+    .limit(400)
     .execute();
   let best: { cluster: string; score: number } | null = null;
+  const scored = new Map<string, number>();
   for (const c of candidates) {
-    const score = estimate(sig, JSON.parse(c.minhash) as number[]);
+    let score = scored.get(c.report_id);
+    if (score === undefined) {
+      score = estimate(sig, JSON.parse(c.minhash) as number[]);
+      scored.set(c.report_id, score);
+    }
     if (score >= CLUSTER_THRESHOLD && (!best || score > best.score)) best = { cluster: c.cluster_id, score };
   }
   let clusterId: string;
@@ -68,9 +74,13 @@ export async function assignCluster(
     .insertInto('intake_signatures')
     .values({ report_id: reportId, cluster_id: clusterId, minhash: JSON.stringify(sig) })
     .execute();
-  await trx
-    .insertInto('intake_lsh_bands')
-    .values(bands.map((band) => ({ band, report_id: reportId })))
-    .execute();
+  const held = new Set(candidates.filter((c) => c.cluster_id === clusterId).map((c) => c.band));
+  const fresh = bands.filter((band) => !held.has(band));
+  if (fresh.length > 0) {
+    await trx
+      .insertInto('intake_lsh_bands')
+      .values(fresh.map((band) => ({ band, report_id: reportId })))
+      .execute();
+  }
   return clusterId;
 }
