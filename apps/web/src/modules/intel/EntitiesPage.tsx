@@ -24,7 +24,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useIntelAbilities } from './abilities';
 import { ENTITY_KINDS, type Entity, type EntityInput, type EntityKind, intelApi, TLPS, type Tlp } from './api';
 import { IntelNav } from './IntelNav';
-import { tlpColor } from './links';
+import { TlpBadge } from './TlpBadge';
 import './strings';
 
 /** Create or edit form; `entity` undefined = create. */
@@ -161,9 +161,7 @@ export function EntitiesPage() {
                     </Table.Td>
                     <Table.Td>{t(`intel.kinds.${e.kind}`)}</Table.Td>
                     <Table.Td>
-                      <Badge color={tlpColor[e.tlp] ?? 'gray'} autoContrast>
-                        TLP:{e.tlp.toUpperCase()}
-                      </Badge>
+                      <TlpBadge tlp={e.tlp} />
                     </Table.Td>
                   </Table.Tr>
                 ))}

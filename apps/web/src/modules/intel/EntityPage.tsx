@@ -11,7 +11,8 @@ import { useIntelAbilities } from './abilities';
 import { intelApi } from './api';
 import { EntityForm } from './EntitiesPage';
 import { IntelNav } from './IntelNav';
-import { placeHref, roleColor, tlpColor } from './links';
+import { TlpBadge } from './TlpBadge';
+import { placeHref, roleColor } from './links';
 import './strings';
 
 function LinkObservable({ entityId }: { entityId: string }) {
@@ -85,9 +86,7 @@ export function EntityPage() {
             <EntityForm entity={e} onDone={close} />
           </Modal>
           <Group gap="xs">
-            <Badge color={tlpColor[e.tlp] ?? 'gray'} autoContrast>
-              TLP:{e.tlp.toUpperCase()}
-            </Badge>
+            <TlpBadge tlp={e.tlp} />
           </Group>
           {e.description && <Text style={{ whiteSpace: 'pre-wrap' }}>{e.description}</Text>}
           {can.write && <LinkObservable entityId={e.id} />}

@@ -25,7 +25,8 @@ import { formatDateTime } from '../../format';
 import { useIntelAbilities } from './abilities';
 import { intelApi, type ObservableDetail, type PlaceItem, ROLES, type Role } from './api';
 import { IntelNav } from './IntelNav';
-import { placeHref, roleColor, tlpColor } from './links';
+import { TlpBadge } from './TlpBadge';
+import { placeHref, roleColor } from './links';
 import { SearchBox } from './SearchBox';
 import './strings';
 
@@ -129,11 +130,9 @@ function Detail({ data }: { data: ObservableDetail }) {
           <Field label={t('intel.type')}>{o.typeLabel}</Field>
           <Field label={`${t('intel.tlp')} / ${t('intel.pap')}`}>
             <Group gap={4}>
-              <Badge color={tlpColor[o.tlp] ?? 'gray'} variant="filled" autoContrast>
-                TLP:{o.tlp.toUpperCase()}
-              </Badge>
+              <TlpBadge tlp={o.tlp} />
               <Badge variant="outline" color="dark">
-                PAP:{o.pap.toUpperCase()}
+                PAP:{(o.pap ?? '—').toUpperCase()}
               </Badge>
             </Group>
           </Field>

@@ -15,7 +15,7 @@ export interface Observable {
   value: string;
   display: string;
   tlp: string;
-  pap: string;
+  pap: string | null;
   confidence: number | null;
   reliability: string | null;
   firstSeen: string;

@@ -5,11 +5,4 @@ export function placeHref(type: string, id: string): string | null {
   return null;
 }
 
-export const tlpColor: Record<string, string> = {
-  clear: 'gray',
-  green: 'green',
-  amber: 'orange',
-  'amber+strict': 'orange',
-  red: 'red',
-};
 export const roleColor: Record<string, string> = { suspect: 'red', victim: 'blue', unknown: 'gray' };
