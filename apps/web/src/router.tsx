@@ -6,6 +6,7 @@ import type { Stage } from './api/types';
 import { NotFoundPage } from './components/NotFoundPage';
 import { AppLayout } from './layout/AppLayout';
 import { AdminIndexPage } from './modules/admin/AdminIndexPage';
+import { GroupsPage } from './modules/admin/GroupsPage';
 import { PositionsPage } from './modules/admin/PositionsPage';
 import { TokensPage } from './modules/admin/TokensPage';
 import { UnitsPage } from './modules/admin/UnitsPage';
@@ -23,11 +24,13 @@ import { ReportStatusPage } from './modules/intake/ReportStatusPage';
 import { StaffEntryPage } from './modules/intake/StaffEntryPage';
 import { EntitiesPage } from './modules/intel/EntitiesPage';
 import { EntityPage } from './modules/intel/EntityPage';
+import { TemplatesPage } from './modules/documents/TemplatesPage';
 import { GraphBenchPage } from './modules/intel/GraphBenchPage';
 import { GraphPage } from './modules/intel/GraphPage';
 import { ImportPage } from './modules/intel/ImportPage';
 import { ObservablePage } from './modules/intel/ObservablePage';
 import { SearchPage } from './modules/intel/SearchPage';
+import { OutboxPage } from './modules/outbox/OutboxPage';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -86,6 +89,13 @@ const positionsRoute = createRoute({
 });
 const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/users', component: UsersPage });
 const tokensRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/tokens', component: TokensPage });
+const groupsRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/groups', component: GroupsPage });
+const outboxRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/outbox', component: OutboxPage });
+const templatesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/admin/document-templates',
+  component: TemplatesPage,
+});
 const auditRoute = createRoute({ getParentRoute: () => appRoute, path: '/audit', component: AuditPage });
 
 // Intake (通報・相談): the public form and status page need no sign-in; the staff pages sit in the app frame.
@@ -137,6 +147,9 @@ const routeTree = rootRoute.addChildren([
     positionsRoute,
     usersRoute,
     tokensRoute,
+    groupsRoute,
+    outboxRoute,
+    templatesRoute,
     auditRoute,
     ...intakeRoutes,
     ...intelRoutes,

@@ -2,7 +2,10 @@ import {
   IconBuilding,
   IconHierarchy2,
   IconHome,
+  IconFileText,
   IconKey,
+  IconMail,
+  IconUsersGroup,
   IconListSearch,
   IconRadar,
   IconUsers,
@@ -11,7 +14,17 @@ import {
 import type { Abilities } from '../api/types';
 
 export interface NavItem {
-  to: '/' | '/admin/units' | '/admin/positions' | '/admin/users' | '/admin/tokens' | '/audit' | '/intel';
+  to:
+    | '/'
+    | '/admin/units'
+    | '/admin/positions'
+    | '/admin/users'
+    | '/admin/tokens'
+    | '/audit'
+    | '/intel'
+    | '/admin/groups'
+    | '/admin/outbox'
+    | '/admin/document-templates';
   labelKey: string;
   icon: Icon;
   /** Shown only when the session has this ability; undefined = everyone signed in. */
@@ -32,6 +45,21 @@ export const navItems: NavItem[] = [
   },
   { to: '/admin/users', labelKey: 'nav.users', icon: IconUsers, ability: 'manageUsers', group: 'admin' },
   { to: '/admin/tokens', labelKey: 'nav.tokens', icon: IconKey, ability: 'manageTokens', group: 'admin' },
+  {
+    to: '/admin/groups',
+    labelKey: 'documents.groupsNav',
+    icon: IconUsersGroup,
+    ability: 'manageOrganisation',
+    group: 'admin',
+  },
+  { to: '/admin/outbox', labelKey: 'outbox.nav', icon: IconMail, ability: 'manageOrganisation', group: 'admin' },
+  {
+    to: '/admin/document-templates',
+    labelKey: 'documents.nav',
+    icon: IconFileText,
+    ability: 'manageOrganisation',
+    group: 'admin',
+  },
   { to: '/audit', labelKey: 'nav.audit', icon: IconListSearch, ability: 'readAudit', group: 'audit' },
 ];
 

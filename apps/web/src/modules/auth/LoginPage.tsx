@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { login } from './api';
 import { AuthLayout } from './AuthLayout';
+import { SsoSection } from './SsoButton';
 import { useStageNavigation } from './useStageNavigation';
 
 export function LoginPage() {
@@ -50,6 +51,7 @@ export function LoginPage() {
           {t('auth.login.submit')}
         </Button>
       </form>
+      <SsoSection />
     </AuthLayout>
   );
 }
