@@ -46,6 +46,8 @@ function useSsoAvailable(): boolean {
     fetch('/api/auth/oidc/start', { redirect: 'manual', credentials: 'same-origin' })
       .then((response) => {
         if (live) setAvailable(response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400));
+        // An unread body keeps the request open (the page never goes network-idle): read it to the end.
+        return response.arrayBuffer();
       })
       .catch(() => undefined);
     return () => {
