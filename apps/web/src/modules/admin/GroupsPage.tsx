@@ -27,7 +27,11 @@ export function GroupsPage() {
   const create = useMutation({
     mutationFn: () => api.post<NeedToKnowGroup>('/api/admin/groups', { name: name.trim(), description }),
     onSuccess: () => {
-      notifications.show({ color: 'teal', message: t('documents.created') });
+      notifications.show({
+        color: 'teal',
+        message: t('documents.created'),
+        closeButtonProps: { 'aria-label': t('common.close') },
+      });
       setName('');
       setDescription('');
       void queryClient.invalidateQueries({ queryKey: ['admin', 'groups'] });

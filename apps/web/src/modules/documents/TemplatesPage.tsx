@@ -110,13 +110,23 @@ function Editor({ id, onClose }: { id: string; onClose: () => void }) {
         version: d?.version,
       }),
     onSuccess: () => {
-      notifications.show({ color: 'teal', message: t('documents.saved') });
+      notifications.show({
+        color: 'teal',
+        message: t('documents.saved'),
+        closeButtonProps: { 'aria-label': t('common.close') },
+      });
       void queryClient.invalidateQueries({ queryKey: ['documents'] });
       onClose();
     },
   });
   return (
-    <Modal opened onClose={onClose} title={`${t('documents.edit')}: ${d?.name ?? ''}`} size="xl">
+    <Modal
+      opened
+      onClose={onClose}
+      title={`${t('documents.edit')}: ${d?.name ?? ''}`}
+      size="xl"
+      closeButtonProps={{ 'aria-label': t('outbox.close') }}
+    >
       <ErrorAlert error={template.error ?? save.error ?? preview.error} />
       {d && (
         <Stack gap="sm">

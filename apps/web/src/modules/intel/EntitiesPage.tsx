@@ -25,6 +25,7 @@ import { useIntelAbilities } from './abilities';
 import { ENTITY_KINDS, type Entity, type EntityInput, type EntityKind, intelApi, TLPS, type Tlp } from './api';
 import { IntelNav } from './IntelNav';
 import { TlpBadge } from './TlpBadge';
+import '../outbox/strings';
 import './strings';
 
 /** Create or edit form; `entity` undefined = create. */
@@ -121,7 +122,12 @@ export function EntitiesPage() {
           )
         }
       />
-      <Modal opened={opened} onClose={close} title={t('intel.create')}>
+      <Modal
+        opened={opened}
+        onClose={close}
+        title={t('intel.create')}
+        closeButtonProps={{ 'aria-label': t('outbox.close') }}
+      >
         <EntityForm onDone={close} />
       </Modal>
       <Stack gap="sm">

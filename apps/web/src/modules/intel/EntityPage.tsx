@@ -13,6 +13,7 @@ import { EntityForm } from './EntitiesPage';
 import { IntelNav } from './IntelNav';
 import { TlpBadge } from './TlpBadge';
 import { placeHref, roleColor } from './links';
+import '../outbox/strings';
 import './strings';
 
 function LinkObservable({ entityId }: { entityId: string }) {
@@ -26,7 +27,11 @@ function LinkObservable({ entityId }: { entityId: string }) {
       return intelApi.linkObservable(entityId, found.observable.id, reason.trim());
     },
     onSuccess: () => {
-      notifications.show({ color: 'teal', message: t('intel.linked') });
+      notifications.show({
+        color: 'teal',
+        message: t('intel.linked'),
+        closeButtonProps: { 'aria-label': t('common.close') },
+      });
       setValue('');
       void queryClient.invalidateQueries({ queryKey: ['intel', 'entity', entityId] });
     },
@@ -82,7 +87,12 @@ export function EntityPage() {
             description={e.aliases.join('、') || undefined}
             actions={can.write && <Button onClick={open}>{t('intel.edit')}</Button>}
           />
-          <Modal opened={opened} onClose={close} title={t('intel.edit')}>
+          <Modal
+            opened={opened}
+            onClose={close}
+            title={t('intel.edit')}
+            closeButtonProps={{ 'aria-label': t('outbox.close') }}
+          >
             <EntityForm entity={e} onDone={close} />
           </Modal>
           <Group gap="xs">

@@ -61,7 +61,11 @@ function RoleControl({ observableId, place }: { observableId: string; place: Pla
   const change = useMutation({
     mutationFn: (role: Role) => intelApi.setRole(observableId, place.type, place.id, role),
     onSuccess: () => {
-      notifications.show({ color: 'teal', message: t('intel.roleSaved') });
+      notifications.show({
+        color: 'teal',
+        message: t('intel.roleSaved'),
+        closeButtonProps: { 'aria-label': t('common.close') },
+      });
       void queryClient.invalidateQueries({ queryKey: ['intel', 'observable', observableId] });
     },
   });

@@ -41,13 +41,23 @@ function Detail({ id, onClose }: { id: string; onClose: () => void }) {
   const retry = useMutation({
     mutationFn: () => api.post<unknown>(`/api/admin/outbox/${id}/retry`),
     onSuccess: () => {
-      notifications.show({ color: 'teal', message: t('outbox.retried') });
+      notifications.show({
+        color: 'teal',
+        message: t('outbox.retried'),
+        closeButtonProps: { 'aria-label': t('common.close') },
+      });
       void queryClient.invalidateQueries({ queryKey: ['outbox'] });
     },
   });
   const d = detail.data;
   return (
-    <Modal opened onClose={onClose} title={t('outbox.detail')} size="lg">
+    <Modal
+      opened
+      onClose={onClose}
+      title={t('outbox.detail')}
+      size="lg"
+      closeButtonProps={{ 'aria-label': t('outbox.close') }}
+    >
       <ErrorAlert error={detail.error ?? retry.error} />
       {d && (
         <Stack gap="xs">
