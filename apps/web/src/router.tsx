@@ -6,7 +6,9 @@ import type { Stage } from './api/types';
 import { NotFoundPage } from './components/NotFoundPage';
 import { AppLayout } from './layout/AppLayout';
 import { AdminIndexPage } from './modules/admin/AdminIndexPage';
+import { DeadLettersPage } from './modules/admin/DeadLettersPage';
 import { GroupsPage } from './modules/admin/GroupsPage';
+import { RolesPage } from './modules/admin/RolesPage';
 import { PositionsPage } from './modules/admin/PositionsPage';
 import { TokensPage } from './modules/admin/TokensPage';
 import { UnitsPage } from './modules/admin/UnitsPage';
@@ -91,6 +93,12 @@ const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/u
 const tokensRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/tokens', component: TokensPage });
 const groupsRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/groups', component: GroupsPage });
 const outboxRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/outbox', component: OutboxPage });
+const rolesRoute = createRoute({ getParentRoute: () => appRoute, path: '/admin/roles', component: RolesPage });
+const deadLettersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/admin/jobs',
+  component: DeadLettersPage,
+});
 const templatesRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/admin/document-templates',
@@ -148,7 +156,9 @@ const routeTree = rootRoute.addChildren([
     usersRoute,
     tokensRoute,
     groupsRoute,
+    rolesRoute,
     outboxRoute,
+    deadLettersRoute,
     templatesRoute,
     auditRoute,
     ...intakeRoutes,

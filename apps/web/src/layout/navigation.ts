@@ -5,6 +5,9 @@ import {
   IconFileText,
   IconKey,
   IconMail,
+  IconInbox,
+  IconShieldLock,
+  IconAlertTriangle,
   IconUsersGroup,
   IconListSearch,
   IconRadar,
@@ -22,6 +25,9 @@ export interface NavItem {
     | '/admin/tokens'
     | '/audit'
     | '/intel'
+    | '/intake'
+    | '/admin/roles'
+    | '/admin/jobs'
     | '/admin/groups'
     | '/admin/outbox'
     | '/admin/document-templates';
@@ -34,6 +40,7 @@ export interface NavItem {
 
 export const navItems: NavItem[] = [
   { to: '/', labelKey: 'nav.home', icon: IconHome, group: 'main' },
+  { to: '/intake', labelKey: 'nav.intake', icon: IconInbox, group: 'main' },
   { to: '/intel', labelKey: 'intel.nav', icon: IconRadar, group: 'main' },
   { to: '/admin/units', labelKey: 'nav.units', icon: IconBuilding, ability: 'manageOrganisation', group: 'admin' },
   {
@@ -44,6 +51,7 @@ export const navItems: NavItem[] = [
     group: 'admin',
   },
   { to: '/admin/users', labelKey: 'nav.users', icon: IconUsers, ability: 'manageUsers', group: 'admin' },
+  { to: '/admin/roles', labelKey: 'nav.roles', icon: IconShieldLock, ability: 'manageUsers', group: 'admin' },
   { to: '/admin/tokens', labelKey: 'nav.tokens', icon: IconKey, ability: 'manageTokens', group: 'admin' },
   {
     to: '/admin/groups',
@@ -60,6 +68,7 @@ export const navItems: NavItem[] = [
     ability: 'manageOrganisation',
     group: 'admin',
   },
+  { to: '/admin/jobs', labelKey: 'nav.jobs', icon: IconAlertTriangle, ability: 'manageUsers', group: 'admin' },
   { to: '/audit', labelKey: 'nav.audit', icon: IconListSearch, ability: 'readAudit', group: 'audit' },
 ];
 

@@ -17,16 +17,16 @@ export interface ModuleCard {
   key: string;
   icon: Icon;
   /** Where the card leads once the module exists; undefined = not built yet (準備中). */
-  to?: '/admin' | '/audit';
+  to?: '/admin' | '/audit' | '/intake' | '/intel';
   /** Hidden unless this returns true; undefined = everyone. */
   visible?: (abilities: Abilities) => boolean;
 }
 
 // The order follows the division's work: intake → cases → intelligence → countermeasures → sharing → the rest.
 export const moduleCards: ModuleCard[] = [
-  { key: 'intake', icon: IconAddressBook },
+  { key: 'intake', icon: IconAddressBook, to: '/intake' },
   { key: 'cases', icon: IconBriefcase },
-  { key: 'intel', icon: IconRadar },
+  { key: 'intel', icon: IconRadar, to: '/intel' },
   { key: 'requests', icon: IconSend },
   { key: 'sharing', icon: IconShare },
   { key: 'outreach', icon: IconFolders },
