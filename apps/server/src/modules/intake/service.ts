@@ -1,11 +1,9 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { addWorkingMillis, workingMillisBetween } from '@renkei/core/calendar/index';
-import { type IntakeCategory, assessUrgency, isIntakeCategory } from '@renkei/core/intake/index';
-import { extractIocs } from '@renkei/core/ioc/index';
+import { randomUUID } from 'node:crypto';
+import { addWorkingMillis } from '@renkei/core/calendar/index';
+import { type IntakeCategory, isIntakeCategory } from '@renkei/core/intake/index';
 import type { Selectable, Transaction } from 'kysely';
 import type { Subject } from '../../platform/auth/subject.ts';
 import type { Platform } from '../../platform/context.ts';
-import { decodeCursor, encodeCursor, pageLimit } from '../../platform/db/cursor.ts';
 import type { Database } from '../../platform/db/types.ts';
 import { renderStoredTemplate } from '../../platform/documents/index.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -13,131 +11,20 @@ import { jobsOf } from '../../platform/jobs/index.ts';
 import { queueMail } from '../../platform/mail/outbox.ts';
 import { findUnitHead } from '../../platform/organisation.ts';
 import { actorOf, canReadReport, cyberUnitId, reportVisible } from './access.ts';
-import { learn, loadModel, suggestCategory } from './model.ts';
-import {
-  type ExtractedValue,
-  type ObservableRole,
-  fromFindings,
-  linkReportObservables,
-  setReportObservableRole,
-} from './observables.ts';
-import { type Contact, hashToken, intakeSettings, route } from './receive.ts';
+import { learn, loadModel } from './model.ts';
+import { type ObservableRole, setReportObservableRole } from './observables.ts';
+import { type Contact, intakeSettings, route } from './receive.ts';
 import type { IntakeReportTable } from './tables.ts';
 
 type ReportRow = Selectable<IntakeReportTable>;
 
-export const STATUS_LABELS: Record<string, { ja: string; en: string }> = {
-  received: { ja: '受付済み', en: 'Received' },
-  assigned: { ja: '担当者決定', en: 'Assigned' },
-  in_progress: { ja: '対応中', en: 'In progress' },
-  closed: { ja: '対応終了', en: 'Closed' },
-};
-
-export const OUTCOME_LABELS: Record<string, string> = {
-  advice: '助言・指導',
-  referred_ipa: 'IPAへ紹介',
-  referred_consumer_center: '消費生活センターへ紹介',
-  referred_legal_affairs: '法務局へ紹介',
-  referred_ihaho: '違法・有害情報相談センターへ紹介',
-  case_opened: '事件化',
-  no_further_action: '措置なし',
-};
-
-export const CHANNEL_LABELS: Record<string, string> = {
-  web: 'ウェブ通報フォーム',
-  phone: '電話',
-  counter: '来署・来庁',
-  mail: '郵便・メール',
-  npa_online: '警察庁オンライン受付窓口',
-  ihc: 'インターネット・ホットラインセンター',
-  patrol: 'サイバーパトロール',
-  partner: '関係機関',
-};
-
-/* ───────────────────────── public: status and additions ───────────────────────── */
-
-function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** The report a receipt number and status token open; NOT_FOUND for any mismatch (nothing to enumerate). */
-async function byReceipt(p: Platform, receiptNumber: string, token: string | undefined): Promise<ReportRow> {
-  const row = await p.db.db
-    .selectFrom('intake_reports')
-    .selectAll()
-    .where('receipt_number', '=', receiptNumber.normalize('NFKC').trim().toUpperCase())
-    .executeTakeFirst();
-  const given = hashToken(typeof token === 'string' ? token.trim() : '');
-  if (!row?.status_token_hash || !sameHash(row.status_token_hash, given)) throw new AppError('NOT_FOUND');
-  return row;
-}
-
-/** What a reporter may see: the status, a message meant for them, when they added information. Never staff notes. */
-export async function publicStatus(p: Platform, receiptNumber: string, token: string | undefined, locale: 'ja' | 'en') {
-  const r = await byReceipt(p, receiptNumber, token);
-  const additions = await p.db.db
-    .selectFrom('intake_additions')
-    .select('created_at')
-    .where('report_id', '=', r.id)
-    .orderBy('created_at')
-    .execute();
-  const files = await p.db.db
-    .selectFrom('intake_attachments')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('report_id', '=', r.id)
-    .executeTakeFirstOrThrow();
-  return {
-    receiptNumber: r.receipt_number,
-    receivedAt: r.received_at,
-    status: r.status,
-    statusLabel: (STATUS_LABELS[r.status] ?? STATUS_LABELS.received!)[locale],
-    message: r.public_message,
-    additions: additions.map((a) => ({ createdAt: a.created_at })),
-    attachments: Number(files.n),
-    updatedAt: r.updated_at,
-  };
-}
-
-/** The reporter adds information later (anonymous reporters too): text, extracted and linked like the report's. */
-export async function addInformation(
-  p: Platform,
-  receiptNumber: string,
-  token: string | undefined,
-  text: string,
-  ip: string | null,
-  locale: 'ja' | 'en',
-) {
-  const r = await byReceipt(p, receiptNumber, token);
-  if (r.status === 'closed') throw new AppError('CONFLICT', 'the report is closed');
-  const now = p.clock.now().toISOString();
-  let values: ExtractedValue[] = [];
-  try {
-    values = fromFindings(extractIocs(text, { snippets: false }), 'addition');
-  } catch {
-    values = [];
-  }
-  await p.db.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('intake_additions')
-      .values({ id: randomUUID(), report_id: r.id, body: text, created_at: now })
-      .execute();
-    await linkReportObservables(trx, r.id, values, now, null);
-    await trx.updateTable('intake_reports').set({ updated_at: now }).where('id', '=', r.id).execute();
-    await p.audit.record(trx, {
-      actor: null,
-      action: 'intake.report.addition',
-      target: { type: 'intake_report', id: r.id },
-      result: 'success',
-      clientIp: ip,
-      details: { receiptNumber: r.receipt_number },
-    });
-  });
-  return publicStatus(p, receiptNumber, token, locale);
-}
-
-/* ───────────────────────── staff: reading ───────────────────────── */
+// Split by responsibility; re-exported so callers keep one entry point.
+export * from './labels.ts';
+export * from './publicReports.ts';
+export * from './queue.ts';
+export * from './routingRules.ts';
+import { CHANNEL_LABELS, OUTCOME_LABELS } from './labels.ts';
+import { type QueueRow, baseQuery, queueItem } from './queue.ts';
 
 async function memberIds(p: Platform, id: string): Promise<string[]> {
   const rows = await p.db.db
@@ -156,137 +43,6 @@ export async function readable(p: Platform, s: Subject, id: string): Promise<Rep
     throw new AppError('NOT_FOUND');
   }
   return row;
-}
-
-function clocks(now: Date, from: string | null) {
-  if (!from) return null;
-  const start = new Date(from);
-  return {
-    calendarMs: Math.max(0, now.getTime() - start.getTime()),
-    workingMs: Math.max(0, workingMillisBetween(start, now)),
-  };
-}
-
-interface QueueRow extends ReportRow {
-  unit_name: string;
-  assignee_name: string | null;
-  cluster_size: number | null;
-  cluster_first_at: string | null;
-  cluster_latest_at: string | null;
-}
-
-function queueItem(r: QueueRow, now: Date) {
-  return {
-    id: r.id,
-    receiptNumber: r.receipt_number,
-    channel: r.channel,
-    channelLabel: CHANNEL_LABELS[r.channel] ?? r.channel,
-    kind: r.kind,
-    status: r.status,
-    statusLabel: STATUS_LABELS[r.status]?.ja ?? r.status,
-    summary: r.summary,
-    category: r.category,
-    suggestedCategory: r.suggested_category,
-    suggestedScore: r.suggested_score === null ? null : Number(r.suggested_score),
-    urgent: r.urgent === 1,
-    ownerUnitId: r.owner_unit_id,
-    ownerUnitName: r.unit_name,
-    assigneeId: r.assignee_id,
-    assigneeName: r.assignee_name,
-    receivedAt: r.received_at,
-    assignedAt: r.assigned_at,
-    acknowledgedAt: r.acknowledged_at,
-    escalatedAt: r.escalated_at,
-    closedAt: r.closed_at,
-    outcome: r.outcome,
-    flags: JSON.parse(r.flags) as string[],
-    clocks: {
-      sinceReceipt: clocks(r.closed_at ? new Date(r.closed_at) : now, r.received_at),
-      sinceAssignment: clocks(r.closed_at ? new Date(r.closed_at) : now, r.assigned_at),
-    },
-    cluster: r.cluster_id
-      ? {
-          id: r.cluster_id,
-          size: Number(r.cluster_size ?? 1),
-          firstAt: r.cluster_first_at,
-          latestAt: r.cluster_latest_at,
-        }
-      : null,
-  };
-}
-
-function baseQuery(p: Platform, s: Subject, cyber: string) {
-  return p.db.db
-    .selectFrom('intake_reports')
-    .innerJoin('units', 'units.id', 'intake_reports.owner_unit_id')
-    .leftJoin('users', 'users.id', 'intake_reports.assignee_id')
-    .leftJoin('intake_clusters', 'intake_clusters.id', 'intake_reports.cluster_id')
-    .selectAll('intake_reports')
-    .select([
-      'units.name as unit_name',
-      'users.name as assignee_name',
-      'intake_clusters.size as cluster_size',
-      'intake_clusters.first_at as cluster_first_at',
-      'intake_clusters.latest_at as cluster_latest_at',
-    ])
-    .where(reportVisible(s, cyber));
-}
-
-export interface QueueFilter {
-  status?: string;
-  category?: string;
-  channel?: string;
-  cluster?: string;
-  olderThanHours?: string;
-  urgent?: string;
-  unit?: string;
-  cursor?: string;
-  limit?: string;
-}
-
-/** The queue: reports the subject may see, newest first, keyset-paged; filters in SQL. */
-export async function queue(p: Platform, s: Subject, f: QueueFilter) {
-  const cyber = await cyberUnitId(p);
-  const limit = pageLimit(f.limit, 50, 200);
-  const now = p.clock.now();
-  let q = baseQuery(p, s, cyber);
-  if (f.status) q = q.where('intake_reports.status', '=', f.status);
-  if (f.category) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('intake_reports.category', '=', f.category!),
-        eb.and([eb('intake_reports.category', 'is', null), eb('intake_reports.suggested_category', '=', f.category!)]),
-      ]),
-    );
-  }
-  if (f.channel) q = q.where('intake_reports.channel', '=', f.channel);
-  if (f.cluster) q = q.where('intake_reports.cluster_id', '=', f.cluster);
-  if (f.urgent) q = q.where('intake_reports.urgent', '=', f.urgent === 'true' ? 1 : 0);
-  if (f.unit) q = q.where('intake_reports.owner_unit_id', '=', f.unit);
-  if (f.olderThanHours) {
-    const before = new Date(now.getTime() - Number(f.olderThanHours) * 3600_000).toISOString();
-    q = q.where('intake_reports.received_at', '<=', before);
-  }
-  const after = decodeCursor<[string, string]>(f.cursor, 2);
-  if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('intake_reports.received_at', '<', after[0]),
-        eb.and([eb('intake_reports.received_at', '=', after[0]), eb('intake_reports.id', '<', after[1])]),
-      ]),
-    );
-  }
-  const rows = (await q
-    .orderBy('intake_reports.received_at', 'desc')
-    .orderBy('intake_reports.id', 'desc')
-    .limit(limit + 1)
-    .execute()) as QueueRow[];
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((r) => queueItem(r, now)),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.received_at, last.id]) : null,
-  };
 }
 
 function openReporter(p: Platform, r: ReportRow): { contact?: Contact; victim?: Contact } | null {
@@ -723,72 +479,6 @@ export async function escalateIfOverdue(p: Platform, payload: { reportId: string
 }
 
 /* ───────────────────────── routing rules, suggestion, PDF ───────────────────────── */
-
-export async function routingRules(p: Platform) {
-  const rows = await p.db.db.selectFrom('intake_routing_rules').selectAll().orderBy('priority').execute();
-  return {
-    items: rows.map((r) => ({
-      id: r.id,
-      category: r.category,
-      urgent: r.urgent === null ? null : r.urgent === 1,
-      target: r.target,
-      targetUnitId: r.target_unit_id,
-      priority: r.priority,
-      note: r.note,
-    })),
-  };
-}
-
-export async function replaceRoutingRules(
-  p: Platform,
-  s: Subject,
-  rules: {
-    category: string | null;
-    urgent: boolean | null;
-    target: string;
-    targetUnitId?: string | null;
-    note?: string;
-  }[],
-  ip: string | null,
-) {
-  const now = p.clock.now().toISOString();
-  await p.db.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('intake_routing_rules').execute();
-    if (rules.length > 0) {
-      await trx
-        .insertInto('intake_routing_rules')
-        .values(
-          rules.map((r, i) => ({
-            id: randomUUID(),
-            category: r.category,
-            urgent: r.urgent === null ? null : r.urgent ? 1 : 0,
-            target: r.target,
-            target_unit_id: r.target === 'unit' ? (r.targetUnitId ?? null) : null,
-            priority: i + 1,
-            enabled: 1,
-            note: r.note ?? '',
-            updated_at: now,
-          })),
-        )
-        .execute();
-    }
-    await p.audit.record(trx, {
-      actor: actorOf(s),
-      action: 'intake.routing.update',
-      target: { type: 'intake_routing_rules', id: null },
-      result: 'success',
-      clientIp: ip,
-      details: { rules: rules.length },
-    });
-  });
-  return routingRules(p);
-}
-
-export async function suggestion(p: Platform, text: string) {
-  const sgg = await suggestCategory(p, text);
-  const u = assessUrgency(text);
-  return { category: sgg.category, score: sgg.score, ranking: sgg.ranking, urgent: u.urgent, reasons: u.reasons };
-}
 
 const JST = (iso: string) => new Date(new Date(iso).getTime() + 9 * 3600_000);
 
