@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { assessUrgency } from '@renkei/core/intake/index';
-import type { Selectable } from 'kysely';
 import type { Subject } from '../../platform/auth/subject.ts';
 import type { Platform } from '../../platform/context.ts';
 import { actorOf } from './access.ts';
 import { suggestCategory } from './model.ts';
-import type { IntakeReportTable } from './tables.ts';
-
-type ReportRow = Selectable<IntakeReportTable>;
 
 export async function routingRules(p: Platform) {
   const rows = await p.db.db.selectFrom('intake_routing_rules').selectAll().orderBy('priority').execute();
