@@ -6,6 +6,7 @@ import * as m0003 from './0003_files.ts';
 import * as m0004 from './0004_documents.ts';
 import * as m0005 from './0005_intel.ts';
 import * as m0006 from './0006_intake.ts';
+import * as m0008 from './0008_cases.ts';
 
 export interface RenkeiMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -22,4 +23,5 @@ export const migrations: Record<string, RenkeiMigration> = {
   '0004_documents': m0004,
   '0005_intel': m0005,
   '0006_intake': m0006,
+  '0008_cases': m0008,
 };
