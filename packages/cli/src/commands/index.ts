@@ -6,6 +6,7 @@ import { register as demo } from './demo.ts';
 import { register as extract } from './extract.ts';
 import { register as importIocs } from './importIocs.ts';
 import { register as migrate } from './migrate.ts';
+import { register as partner } from './partner.ts';
 import { register as restore } from './restore.ts';
 import { register as serve } from './serve.ts';
 import { register as token } from './token.ts';
@@ -19,6 +20,7 @@ export const commands: RegisterCommand[] = [
   migrate,
   user,
   token,
+  partner,
   extract,
   importIocs,
   classify,

@@ -13,9 +13,26 @@ export function register(program: Command): void {
     .option('--expires <days>', '有効日数 / days until it expires', '90')
     .action(async (opts: { login?: string; partner?: string; name: string; expires: string }) => {
       if (!opts.login && !opts.partner) throw new CliFailure('give --login or --partner', 2);
-      if (opts.partner) throw new CliFailure('partner accounts arrive with the sharing module (issue 9)');
+      if (opts.login && opts.partner) throw new CliFailure('give --login or --partner, not both', 2);
       const days = Number(opts.expires);
       if (!Number.isInteger(days) || days < 1 || days > 730) throw new CliFailure('--expires must be 1–730 days', 2);
+      if (opts.partner) {
+        const partners = await import('@renkei/server/modules/sharing/partners');
+        await withPlatform(async (p) => {
+          const partner = await partners.findPartnerByName(p.db.db, opts.partner!);
+          if (!partner) throw new CliFailure(`no partner named ${opts.partner}`);
+          if (partner.disabled_at) throw new CliFailure(`partner ${opts.partner} is disabled`);
+          const out = await partners.createPartnerToken(
+            p,
+            null,
+            partner.id,
+            { name: opts.name, expiresInDays: days },
+            null,
+          );
+          process.stdout.write(`${out.token}\n`);
+        });
+        return;
+      }
       const tokens = await import('@renkei/server/modules/admin/tokenService');
       await withPlatform(async (p) => {
         const user = await p.db.db

@@ -6,7 +6,11 @@ import * as m0003 from './0003_files.ts';
 import * as m0004 from './0004_documents.ts';
 import * as m0005 from './0005_intel.ts';
 import * as m0006 from './0006_intake.ts';
+import * as m0007 from './0007_intel_performance.ts';
 import * as m0008 from './0008_cases.ts';
+import * as m0009 from './0009_case_work.ts';
+import * as m0010 from './0010_sharing.ts';
+import * as m0011 from './0011_detection.ts';
 
 export interface RenkeiMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -23,5 +27,9 @@ export const migrations: Record<string, RenkeiMigration> = {
   '0004_documents': m0004,
   '0005_intel': m0005,
   '0006_intake': m0006,
+  '0007_intel_performance': m0007,
   '0008_cases': m0008,
+  '0009_case_work': m0009,
+  '0010_sharing': m0010,
+  '0011_detection': m0011,
 };
