@@ -1,6 +1,7 @@
 import { adminModule } from './modules/admin/index.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
+import { detectionModule } from './modules/detection/index.ts';
 import { documentsModule } from './modules/documents/index.ts';
 import { intakeModule, intakePublicModule } from './modules/intake/index.ts';
 import { intelModule } from './modules/intel/index.ts';
@@ -17,6 +18,7 @@ export const modules: RenkeiModule[] = [
   jobsModule,
   documentsModule,
   intelModule,
+  detectionModule,
   intakeModule,
   intakePublicModule,
 ];
