@@ -4,6 +4,7 @@ import { register as backup } from './backup.ts';
 import { register as classify } from './classify.ts';
 import { register as demo } from './demo.ts';
 import { register as extract } from './extract.ts';
+import { register as hunt } from './hunt.ts';
 import { register as importIocs } from './importIocs.ts';
 import { register as migrate } from './migrate.ts';
 import { register as partner } from './partner.ts';
@@ -23,6 +24,7 @@ export const commands: RegisterCommand[] = [
   partner,
   extract,
   importIocs,
+  hunt,
   classify,
   audit,
   backup,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type SqlBool, sql } from 'kysely';
+import type { AuditActor } from '../../platform/audit/audit.ts';
 import type { Subject } from '../../platform/auth/subject.ts';
 import type { Platform } from '../../platform/context.ts';
 import { type PlaceTypeDef, recordObservables, registerPlaceType } from '../intel/index.ts';
@@ -56,6 +57,35 @@ export async function huntUpload(
     if (shown.length < SHOWN) shown.push({ line, ...m });
     if (opts.record) matched.set(`${m.type}\u0000${m.indicator}`, m);
   });
+  const huntId = await recordHunt(p, actorOf(s), s.unitId, matched, r, {
+    name: opts.name,
+    record: opts.record,
+    clientIp: opts.clientIp,
+  });
+  return {
+    huntId,
+    file: opts.file,
+    lines: r.lines,
+    matches: r.matches,
+    shown,
+    truncated: r.matches > shown.length,
+    recorded: matched.size,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/**
+ * Writes the hunt's audit record and, when asked, a hunt owned by `unitId` with a sighting of each matched
+ * indicator there. Returns the hunt's id (null when nothing was recorded).
+ */
+export async function recordHunt(
+  p: Platform,
+  actor: AuditActor | null,
+  unitId: string | null,
+  matched: Map<string, HuntMatch>,
+  r: { lines: number; matches: number },
+  opts: { name: string; record: boolean; clientIp: string | null },
+): Promise<string | null> {
   const now = p.clock.now().toISOString();
   const huntId = opts.record ? randomUUID() : null;
   await p.db.db.transaction().execute(async (trx) => {
@@ -65,8 +95,8 @@ export async function huntUpload(
         .values({
           id: huntId,
           name: opts.name,
-          unit_id: s.unitId,
-          created_by: s.userId,
+          unit_id: unitId,
+          created_by: actor?.id ?? null,
           created_at: now,
           lines: r.lines,
           matches: r.matches,
@@ -88,7 +118,7 @@ export async function huntUpload(
         });
     }
     await p.audit.record(trx, {
-      actor: actorOf(s),
+      actor,
       action: 'detection.hunt',
       target: { type: 'detection_hunt', id: huntId },
       result: 'success',
@@ -96,14 +126,5 @@ export async function huntUpload(
       details: { lines: r.lines, matches: r.matches, recorded: matched.size },
     });
   });
-  return {
-    huntId,
-    file: opts.file,
-    lines: r.lines,
-    matches: r.matches,
-    shown,
-    truncated: r.matches > shown.length,
-    recorded: matched.size,
-    seconds: (performance.now() - t0) / 1000,
-  };
+  return huntId;
 }
