@@ -3,3 +3,4 @@
 export * from './ioc/index.ts';
 export * from './calendar/index.ts';
 export * from './intake/index.ts';
+export * from './stix/index.ts';

@@ -1,0 +1,4 @@
+// STIX 2.1 and MISP: pure helpers (no I/O beyond reading a stream you pass in). API in README.md beside this file.
+export * from './patternAst.ts';
+export { parsePattern, isValidPattern } from './patternParse.ts';
+export * from './observables.ts';
