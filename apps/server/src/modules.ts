@@ -1,6 +1,7 @@
 import { adminModule } from './modules/admin/index.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
+import { casesModule } from './modules/cases/index.ts';
 import { detectionModule } from './modules/detection/index.ts';
 import { documentsModule } from './modules/documents/index.ts';
 import { intakeModule, intakePublicModule } from './modules/intake/index.ts';
@@ -21,4 +22,5 @@ export const modules: RenkeiModule[] = [
   detectionModule,
   intakeModule,
   intakePublicModule,
+  casesModule,
 ];

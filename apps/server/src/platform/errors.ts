@@ -45,6 +45,17 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, ja: '見つかりません。', en: 'Not found.' },
   ROUTE_NOT_FOUND: { status: 404, ja: 'そのAPIはありません。', en: 'No such API route.' },
   OBSERVABLE_NOT_FOUND: { status: 404, ja: '該当する指標は登録されていません。', en: 'No such observable.' },
+  CASE_SELF_MEMBERSHIP: {
+    status: 403,
+    ja: '自分自身を事件の構成員に加えることはできません（緊急時は理由を付して緊急参加してください）。',
+    en: 'Nobody adds himself to a case (use the emergency override with a reason).',
+  },
+  CASE_CLEARANCE_TOO_LOW: {
+    status: 409,
+    ja: 'その職員の取扱資格が事件の格付に達していません。',
+    en: "The person's clearance does not reach the case's classification.",
+  },
+  CASE_LAST_LEAD: { status: 409, ja: '主任者がいなくなるため外せません。', en: 'A case keeps at least one lead.' },
   LOGIN_TAKEN: {
     status: 409,
     ja: 'そのログインIDは使用済みです（無効化されたIDも再利用できません）。',

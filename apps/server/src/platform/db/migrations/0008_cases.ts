@@ -1,6 +1,42 @@
 import { type Kysely, sql } from 'kysely';
 import type { Engine } from '../connect.ts';
 
+/** The three-tier NPA arrest classification (domain.md §1.2): [code, parent, label ja, label en]. Admins may add more. */
+const CLASSIFICATIONS: [string, string | null, string, string][] = [
+  ['ua', null, '不正アクセス禁止法違反', 'Unauthorised Computer Access Act'],
+  ['ua.access', 'ua', '不正アクセス行為', 'Unauthorised access'],
+  ['ua.access.id_theft', 'ua.access', '識別符号窃用型', 'Stolen credentials'],
+  ['ua.access.sec_hole', 'ua.access', 'セキュリティ・ホール攻撃型', 'Exploited vulnerability'],
+  ['ua.obtain', 'ua', '識別符号の取得', 'Obtaining credentials'],
+  ['ua.provide', 'ua', '識別符号の提供（助長）', 'Providing credentials (facilitation)'],
+  ['ua.store', 'ua', '識別符号の不正保管', 'Storing credentials'],
+  ['ua.phishing', 'ua', '不正入力要求（フィッシング）', 'Phishing (illegal input request)'],
+  ['comp', null, 'コンピュータ・電磁的記録対象犯罪', 'Crimes targeting computers and electromagnetic records'],
+  ['comp.record', 'comp', '電磁的記録不正作出・毀棄等', 'Unauthorised creation or destruction of records'],
+  ['comp.record.card', 'comp.record', '支払用カード電磁的記録不正作出', 'Payment card record forgery'],
+  ['comp.obstruct', 'comp', '電子計算機損壊等業務妨害', 'Obstruction of business by damaging computers'],
+  ['comp.fraud', 'comp', '電子計算機使用詐欺', 'Computer fraud'],
+  ['comp.virus', 'comp', '不正指令電磁的記録作成・供用等（ウイルス罪）', 'Malware offences'],
+  ['net', null, 'その他（ネットワーク利用犯罪）', 'Other (network-enabled crimes)'],
+  ['net.fraud', 'net', '詐欺', 'Fraud'],
+  ['net.child', 'net', '児童買春・児童ポルノ禁止法違反', 'Child prostitution and pornography'],
+  ['net.child.porn', 'net.child', '児童ポルノ', 'Child pornography'],
+  ['net.child.prostitution', 'net.child', '児童買春', 'Child prostitution'],
+  ['net.youth', 'net', '青少年保護育成条例違反', 'Youth protection ordinance'],
+  ['net.obscene', 'net', 'わいせつ物頒布等', 'Distribution of obscene material'],
+  ['net.copyright', 'net', '著作権法違反', 'Copyright Act'],
+  ['net.trademark', 'net', '商標法違反', 'Trademark Act'],
+  ['net.defamation', 'net', '名誉毀損', 'Defamation'],
+  ['net.insult', 'net', '侮辱', 'Insult'],
+  ['net.threat', 'net', '脅迫', 'Intimidation'],
+  ['net.stalker', 'net', 'ストーカー規制法違反', 'Anti-Stalking Act'],
+  ['net.aml', 'net', '犯罪収益移転防止法違反', 'Act on Prevention of Transfer of Criminal Proceeds'],
+  ['net.child_welfare', 'net', '児童福祉法違反', 'Child Welfare Act'],
+  ['net.dating', 'net', '出会い系サイト規制法違反', 'Online Dating Site Act'],
+  ['net.pmd', 'net', '医薬品医療機器等法違反', 'Pharmaceuticals and Medical Devices Act'],
+  ['net.other', 'net', 'その他', 'Other'],
+];
+
 /**
  * Cases (事件・事案, issue 7 core): cases, members, supporting units, persons, damages, linked reports, timeline,
  * tasks, attachments, the crime-classification vocabulary and case-number sequences. Japanese full-text search:
@@ -17,6 +53,21 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('label_en', 'text', (c) => c.notNull())
     .addColumn('sort', 'integer', (c) => c.notNull())
     .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
+  const k = db as Kysely<Record<string, Record<string, unknown>>>;
+  await k
+    .insertInto('case_classifications')
+    .values(
+      CLASSIFICATIONS.map(([code, parent, ja, en], i) => ({
+        code,
+        parent_code: parent,
+        level: code.split('.').length,
+        label_ja: ja,
+        label_en: en,
+        sort: (i + 1) * 10,
+        active: 1,
+      })),
+    )
     .execute();
 
   await db.schema
@@ -163,11 +214,10 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
       insert into cases_fts(key, title, summary, case_number) values (new.id, new.title, new.summary, new.case_number); end`.execute(
       db,
     );
-    await sql`create virtual table case_timeline_fts using fts5(key unindexed, case_id unindexed, body, tokenize='trigram')`.execute(
-      db,
-    );
+    // Keyed by case id (what a search returns); timeline entries are never edited.
+    await sql`create virtual table case_timeline_fts using fts5(key unindexed, body, tokenize='trigram')`.execute(db);
     await sql`create trigger case_timeline_fts_ins after insert on case_timeline begin
-      insert into case_timeline_fts(key, case_id, body) values (new.id, new.case_id, new.body); end`.execute(db);
+      insert into case_timeline_fts(key, body) values (new.case_id, new.body); end`.execute(db);
   } else {
     await sql`create extension if not exists pg_trgm`.execute(db);
     await sql`create index cases_title_trgm on cases using gin (title gin_trgm_ops)`.execute(db);
