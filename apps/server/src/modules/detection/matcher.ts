@@ -26,6 +26,56 @@ const DELIM = new Uint8Array(256);
 for (const c of ' \t\r\n"\'(),;|<>{}`') DELIM[c.charCodeAt(0)] = 1;
 const DOT = 0x2e;
 const COLON = 0x3a;
+/** Bytes that make up host names and IPv4 addresses (letters, digits, "-", "_", "."). */
+const HOSTCH = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9._-]/.test(ch)) HOSTCH[c] = 1;
+}
+const MAX_HOST = 253;
+const HEX = new Uint8Array(256);
+for (const ch of '0123456789abcdefABCDEF') HEX[ch.charCodeAt(0)] = 1;
+
+/**
+ * A Bloom filter over host names read right to left (so that, while hashing, each "." marks the hash of a parent
+ * domain). It lets the matcher skip a line with no allocation at all when none of its host-like runs can be an
+ * indicator; a line that passes is matched exactly. About 20 bits per value and 3 probes: ~0.3 % false passes.
+ */
+class HostBloom {
+  readonly #bits: Uint32Array;
+  readonly #mask: number;
+  constructor(n: number) {
+    let m = 1024;
+    while (m < n * 20) m *= 2;
+    this.#bits = new Uint32Array(m / 32);
+    this.#mask = m - 1;
+  }
+  static hashes(s: string): [number, number] {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x2545f491;
+    for (let k = s.length - 1; k >= 0; k--) {
+      let c = s.charCodeAt(k);
+      if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+    }
+    return [h1, h2];
+  }
+  add(s: string): void {
+    const [h1, h2] = HostBloom.hashes(s);
+    for (let i = 0; i < 3; i++) {
+      const b = (h1 + Math.imul(i, h2 | 1)) & this.#mask;
+      this.#bits[b >>> 5]! |= 1 << (b & 31);
+    }
+  }
+  has(h1: number, h2: number): boolean {
+    for (let i = 0; i < 3; i++) {
+      const b = (h1 + Math.imul(i, h2 | 1)) & this.#mask;
+      if ((this.#bits[b >>> 5]! & (1 << (b & 31))) === 0) return false;
+    }
+    return true;
+  }
+}
 
 /**
  * The key a URL is compared by, for indicators and log text alike: scheme and host lower-case, the default port,
@@ -137,10 +187,71 @@ export class LineMatcher {
   readonly #wantSub: boolean;
   #emit: (m: HuntMatch) => void = () => {};
 
+  readonly #exact: HostBloom;
+  readonly #sub: HostBloom;
+
   constructor(index: IndicatorIndex) {
     this.#ix = index;
     this.#wantV6 = index.ipv6.size > 0;
     this.#wantSub = index.subdomains.size > 0;
+    this.#exact = new HostBloom(index.domains.size + index.ipv4.size + index.urls.size);
+    for (const d of index.domains) this.#exact.add(d);
+    for (const ip of index.ipv4) this.#exact.add(ip);
+    for (const u of index.urls.values()) this.#exact.add(urlHostOf(u));
+    this.#sub = new HostBloom(index.subdomains.size);
+    for (const d of index.subdomains) this.#sub.add(d);
+  }
+
+  /** Could the host-like run `s..e` of `buf` (or, for subdomain indicators, one of its parents) be an indicator? */
+  #probe(buf: Buffer, s: number, e: number): boolean {
+    while (e > s && buf[e - 1] === DOT) e--;
+    while (s < e && buf[s] === DOT) s++;
+    if (e - s > MAX_HOST || e - s < 3) return false;
+    let h1 = 0x811c9dc5;
+    let h2 = 0x2545f491;
+    for (let k = e - 1; k >= s; k--) {
+      let c = buf[k]!;
+      if (c === DOT && this.#wantSub && this.#sub.has(h1, h2)) return true;
+      if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+    }
+    return this.#exact.has(h1, h2);
+  }
+
+  /** The cheap pass: true when some host-like run of the line passes the Bloom filters (or IPv6 may be there). */
+  #maybe(buf: Buffer, start: number, end: number): boolean {
+    let rs = -1;
+    let dot = false;
+    // IPv6: a run of hex digits and colons with "::" or seven colons (not a time such as 13:55:36).
+    let colons = 0;
+    let double = false;
+    for (let i = start; i <= end; i++) {
+      const c = i < end ? buf[i]! : 0x20;
+      if (this.#wantV6) {
+        if (c === COLON) {
+          colons++;
+          if (buf[i - 1] === COLON) double = true;
+        } else if (HEX[c] !== 1) {
+          if (colons >= 2 && (double || colons >= 7)) return true;
+          colons = 0;
+          double = false;
+        }
+      }
+      if (HOSTCH[c] === 1) {
+        if (rs < 0) {
+          rs = i;
+          dot = false;
+        }
+        if (c === DOT) dot = true;
+        continue;
+      }
+      if (rs >= 0) {
+        if (dot && this.#probe(buf, rs, i)) return true;
+        rs = -1;
+      }
+    }
+    return false;
   }
 
   #hit(type: HuntType, indicator: string, observed: string): void {
@@ -213,6 +324,7 @@ export class LineMatcher {
 
   /** Scans bytes `start..end` of `buf` (one line, without its newline). */
   match(buf: Buffer, start: number, end: number, emit: (m: HuntMatch) => void): void {
+    if (!this.#maybe(buf, start, end)) return;
     this.#seen.length = 0;
     this.#emit = emit;
     let ts = -1;
