@@ -2,3 +2,5 @@
 export * from './patternAst.ts';
 export { parsePattern, isValidPattern } from './patternParse.ts';
 export * from './observables.ts';
+export * from './schema.ts';
+export * from './semantic.ts';
