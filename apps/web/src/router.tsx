@@ -14,6 +14,8 @@ import { TokensPage } from './modules/admin/TokensPage';
 import { UnitsPage } from './modules/admin/UnitsPage';
 import { UsersPage } from './modules/admin/UsersPage';
 import { AuditPage } from './modules/audit/AuditPage';
+import { CasePage } from './modules/cases/CasePage';
+import { CasesPage } from './modules/cases/CasesPage';
 import { LoginPage } from './modules/auth/LoginPage';
 import { PasswordChangePage } from './modules/auth/PasswordChangePage';
 import { TotpEnrolPage } from './modules/auth/TotpEnrolPage';
@@ -23,6 +25,7 @@ import { PublicReportPage } from './modules/intake/PublicReportPage';
 import { QueuePage } from './modules/intake/QueuePage';
 import { ReportPage } from './modules/intake/ReportPage';
 import { ReportStatusPage } from './modules/intake/ReportStatusPage';
+import { RoutingRulesPage } from './modules/intake/RoutingRulesPage';
 import { StaffEntryPage } from './modules/intake/StaffEntryPage';
 import { EntitiesPage } from './modules/intel/EntitiesPage';
 import { EntityPage } from './modules/intel/EntityPage';
@@ -126,7 +129,18 @@ const intakeReportRoute = createRoute({
   path: '/intake/reports/$id',
   component: ReportPage,
 });
-const intakeRoutes = [intakeQueueRoute, intakeNewRoute, intakeReportRoute];
+const intakeRulesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/intake/routing-rules',
+  component: RoutingRulesPage,
+});
+const intakeRoutes = [intakeQueueRoute, intakeNewRoute, intakeReportRoute, intakeRulesRoute];
+
+// Cases (事件), issue 7.
+const casesRoutes = [
+  createRoute({ getParentRoute: () => appRoute, path: '/cases', component: CasesPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/cases/$id', component: CasePage }),
+] as const;
 
 // Intelligence (指標・グラフ), issue 5.
 const intelPage = <P extends string>(path: P, component: () => ReactNode) =>
@@ -163,6 +177,7 @@ const routeTree = rootRoute.addChildren([
     auditRoute,
     ...intakeRoutes,
     ...intelRoutes,
+    ...casesRoutes,
   ]),
 ]);
 

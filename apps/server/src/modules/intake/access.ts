@@ -1,10 +1,15 @@
-import { type Expression, type SqlBool, sql } from 'kysely';
+import { type Expression, type Selectable, type SqlBool, sql } from 'kysely';
 import type { AuditActor } from '../../platform/audit/audit.ts';
 import { hasContentRole } from '../../platform/auth/policy.ts';
 import { visibleTo } from '../../platform/auth/recordFilter.ts';
 import { type Subject, hasRole } from '../../platform/auth/subject.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { AnyDb } from '../../platform/db/dialect.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Contact } from './receive.ts';
+import type { IntakeReportTable } from './tables.ts';
+
+type ReportRow = Selectable<IntakeReportTable>;
 
 /** The unit that handles specialist matters and sees every report (unit code of the seed organisation). */
 export const CYBER_UNIT_CODE = 'cyber-ka';
@@ -73,4 +78,31 @@ export function reportVisible(s: Subject, cyberUnit: string | null, alias = 'int
       : sql<SqlBool>`1 = 1`;
   return sql<SqlBool>`(${base} or (${isCyber} and ${sql.ref(`${alias}.confidentiality`)} <= ${s.clearance}
     and ${sql.ref(`${alias}.tlp`)} <> 'red' and ${sql.ref(`${alias}.members_only`)} = 0))`;
+}
+
+async function memberIds(p: Platform, id: string): Promise<string[]> {
+  const rows = await p.db.db
+    .selectFrom('intake_report_members')
+    .select('user_id')
+    .where('report_id', '=', id)
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+/** The report if the subject may read it; otherwise NOT_FOUND (its existence is not revealed). */
+export async function readable(p: Platform, s: Subject, id: string): Promise<ReportRow> {
+  const row = await p.db.db.selectFrom('intake_reports').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND');
+  if (!canReadReport(s, { ...row, memberIds: await memberIds(p, id) }, await cyberUnitId(p))) {
+    throw new AppError('NOT_FOUND');
+  }
+  return row;
+}
+
+export function openReporter(p: Platform, r: ReportRow): { contact?: Contact; victim?: Contact } | null {
+  if (!r.reporter_sealed) return null;
+  return JSON.parse(p.secrets.open(r.reporter_sealed, `intake_report:${r.id}`)) as {
+    contact?: Contact;
+    victim?: Contact;
+  };
 }

@@ -7,6 +7,7 @@ import { fileStoreFor, sendFileRef } from '../../platform/files/index.ts';
 import { jobsOf } from '../../platform/jobs/index.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { RenkeiModule } from '../../platform/module.ts';
+import { promoteCluster } from './clusterCampaign.ts';
 import { registerIntakeDemo } from './demo.ts';
 import { intakeRules } from './policy.ts';
 import { type IncomingFile, type ReportInput, ensureRoutingRules, receiveReport } from './receive.ts';
@@ -283,8 +284,17 @@ export const intakeModule: RenkeiModule = {
       },
     );
     app.post('/reports/bulk', { ...write, schema: { tags, body: schema.BulkBody } }, async (request) =>
-      svc.bulk(p, s(request), request.body as Static<typeof schema.BulkBody>, request.ip),
+      svc.bulk(p, s(request), request.body as svc.BulkInput, request.ip),
     );
+    app.post(
+      '/clusters/:id/promote',
+      { ...write, schema: { tags, params: schema.IdParams, body: schema.PromoteBody } },
+      async (request, reply) => {
+        const body = request.body as Static<typeof schema.PromoteBody>;
+        return reply.status(201).send(await promoteCluster(p, s(request), id(request), body, request.ip));
+      },
+    );
+    app.get('/units', { ...read, schema: { tags, response: { 200: Items } } }, async () => svc.unitChoices(p));
     app.post('/suggest', { ...read, schema: { tags, body: schema.SuggestBody } }, async (request) =>
       svc.suggestion(p, (request.body as { text: string }).text),
     );

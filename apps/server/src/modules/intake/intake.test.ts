@@ -315,7 +315,8 @@ describe.each(testEngines())('intake on %s', (engine) => {
     const theirs = (await staffGet(outsider, '/api/intake/reports')).json();
     expect(theirs.items).toEqual([]);
     const bulk = await staffPost(outsider, '/api/intake/reports/bulk', { ids: [stationReport], action: 'acknowledge' });
-    expect(bulk.json().results[0]).toMatchObject({ ok: false, error: 'NOT_FOUND' });
+    expect(bulk.statusCode).toBe(404);
+    expect(bulk.json().error).toMatchObject({ code: 'NOT_FOUND', refused: [stationReport] });
     expect((await staffGet(outsider, `/api/intake/reports/${stationReport}/juri-hyo.pdf`)).statusCode).toBe(404);
     // the cyber division sees it; the reporter data read is audited
     expect((await staffGet(analyst, `/api/intake/reports/${stationReport}`)).statusCode).toBe(200);

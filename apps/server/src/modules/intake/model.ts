@@ -55,19 +55,17 @@ export async function suggestCategory(p: Platform, text: string): Promise<Sugges
 }
 
 /**
- * An officer confirmed `label` for `text`: the model learns it (a correction counts three times). `model` is
- * loaded with `loadModel` before the transaction begins (SQLite has one connection).
+ * Officers confirmed labels for texts: the model learns them (a correction counts three times) and is saved once.
+ * `model` is loaded with `loadModel` before the transaction begins (SQLite has one connection).
  */
-export async function learn(
+export async function learnMany(
   p: Platform,
   trx: Transaction<Database>,
   model: ClassifierModel,
-  text: string,
-  label: IntakeCategory,
-  wasSuggested: boolean,
+  lessons: readonly { text: string; label: IntakeCategory; wasSuggested: boolean }[],
 ): Promise<void> {
   const copy = deserializeClassifier(serializeClassifier(model));
-  train(copy, text, label, wasSuggested ? 1 : 3);
+  for (const l of lessons) train(copy, l.text, l.label, l.wasSuggested ? 1 : 3);
   const now = p.clock.now().toISOString();
   const row = await trx
     .selectFrom('intake_models')
@@ -76,7 +74,11 @@ export async function learn(
     .executeTakeFirst();
   await trx
     .updateTable('intake_models')
-    .set({ model: serializeClassifier(copy), confirmations: (row?.confirmations ?? 0) + 1, updated_at: now })
+    .set({
+      model: serializeClassifier(copy),
+      confirmations: (row?.confirmations ?? 0) + lessons.length,
+      updated_at: now,
+    })
     .where('name', '=', MODEL)
     .execute();
   cache.set(p, { model: copy, updatedAt: now });

@@ -1,23 +1,29 @@
-import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { addWorkingMillis, calendarDateOf, calendarDateParts, renderDocumentNumber } from '@renkei/core/calendar/index';
 import { type IntakeCategory, assessUrgency, isIntakeCategory } from '@renkei/core/intake/index';
-import { extractEml, extractIocs } from '@renkei/core/ioc/index';
+import { extractIocs } from '@renkei/core/ioc/index';
 import type { Transaction } from 'kysely';
 import type { Subject } from '../../platform/auth/subject.ts';
 import type { Platform } from '../../platform/context.ts';
-import type { AnyDb } from '../../platform/db/dialect.ts';
 import type { Database } from '../../platform/db/types.ts';
 import { fileStoreFor } from '../../platform/files/index.ts';
 import type { StagedFile } from '../../platform/files/store.ts';
-import { detectType } from '../../platform/files/detect.ts';
 import { jobsOf } from '../../platform/jobs/index.ts';
 import { actorOf, cyberUnitId } from './access.ts';
+import { type AnalysedFile, type IncomingFile, analyseFile } from './attachments.ts';
 import { assignCluster } from './clusters.ts';
 import { suggestCategory } from './model.ts';
 import { type ExtractedValue, fromFindings, linkReportObservables } from './observables.ts';
+import { personKey } from './person.ts';
+import { ensureRoutingRules, route } from './routingRules.ts';
 import { WHAT_HAPPENED } from './schema.ts';
 import './tables.ts';
+
+export type { AnalysedFile, IncomingFile } from './attachments.ts';
+export { analyseFile } from './attachments.ts';
+export { personKey } from './person.ts';
+export { ensureRoutingRules, route } from './routingRules.ts';
 
 export interface Contact {
   name?: string;
@@ -53,12 +59,6 @@ export interface ReportInput {
   receivedAt?: string;
 }
 
-export interface IncomingFile {
-  name: string;
-  declaredType: string | null;
-  data: Buffer;
-}
-
 /** Settings read from the environment (docs/OPERATIONS.md § Intake). */
 export const intakeSettings = () => ({
   receiptFormat: process.env.RENKEI_RECEIPT_FORMAT || '{year:short}-{seq:6}',
@@ -67,105 +67,6 @@ export const intakeSettings = () => ({
 });
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
-const ALLOWED_TYPES = new Set([
-  'image/png',
-  'image/jpeg',
-  'image/gif',
-  'image/webp',
-  'image/heic',
-  'image/heif',
-  'image/bmp',
-  'image/tiff',
-  'image/avif',
-  'application/pdf',
-]);
-const ARCHIVES = new Set([
-  'application/zip',
-  'application/gzip',
-  'application/x-7z-compressed',
-  'application/x-rar-compressed',
-  'application/vnd.rar',
-  'application/x-tar',
-  'application/x-bzip2',
-  'application/x-xz',
-]);
-const TEXT_SCAN_LIMIT = 1024 * 1024;
-
-function looksLikeEml(name: string, declared: string | null, data: Buffer): boolean {
-  if (/\.eml$/i.test(name) || declared === 'message/rfc822') return true;
-  const head = data.subarray(0, 2048).toString('latin1');
-  return /^(Received|Return-Path|From|Message-ID|Delivered-To|MIME-Version):/im.test(head) && /\r?\n\r?\n/.test(head);
-}
-
-function isUtf8Text(data: Buffer): boolean {
-  const sample = data.subarray(0, 64 * 1024);
-  if (sample.includes(0)) return false;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample);
-    return true;
-  } catch {
-    // a cut multi-byte character at the end of the sample is fine
-    return sample.length === 64 * 1024;
-  }
-}
-
-export interface AnalysedFile extends IncomingFile {
-  detectedType: string | null;
-  flags: string[];
-  values: ExtractedValue[];
-  text: string;
-}
-
-/**
- * Magic-byte check and extraction of one attachment. Never throws: hostile files (broken MIME, huge headers,
- * nested messages, archives — never expanded) are kept and flagged.
- */
-export async function analyseFile(f: IncomingFile): Promise<AnalysedFile> {
-  const flags: string[] = [];
-  let detectedType: string | null = null;
-  try {
-    detectedType = await detectType(f.data.subarray(0, 64 * 1024));
-  } catch {
-    flags.push('type_unreadable');
-  }
-  let values: ExtractedValue[] = [];
-  let text = '';
-  if (detectedType === null && looksLikeEml(f.name, f.declaredType, f.data)) {
-    try {
-      const eml = await extractEml(f.data);
-      values = fromFindings(eml.findings, 'eml');
-      text = eml.subject;
-      if (eml.forwarded) flags.push('forwarded_message');
-    } catch {
-      flags.push('eml_unreadable');
-    }
-  } else if (detectedType === null) {
-    if (isUtf8Text(f.data)) {
-      text = f.data.subarray(0, TEXT_SCAN_LIMIT).toString('utf8');
-      try {
-        values = fromFindings(extractIocs(text, { snippets: false }), 'attachment');
-      } catch {
-        flags.push('text_unreadable');
-      }
-      if (f.data.length > TEXT_SCAN_LIMIT) flags.push('text_truncated');
-    } else {
-      flags.push('type_unknown');
-    }
-  } else if (ARCHIVES.has(detectedType)) {
-    flags.push('archive_not_expanded');
-  } else if (!ALLOWED_TYPES.has(detectedType)) {
-    flags.push('type_not_allowed');
-  }
-  if (
-    f.declaredType &&
-    detectedType &&
-    f.declaredType !== detectedType &&
-    f.declaredType !== 'application/octet-stream'
-  )
-    flags.push('type_mismatch');
-  return { ...f, detectedType, flags, values, text };
-}
 
 /** The text the rules and the model read: the narrative and every free-text field. */
 export function analysisText(input: ReportInput): string {
@@ -193,47 +94,6 @@ function indicatorValues(input: ReportInput): ExtractedValue[] {
   return out;
 }
 
-const personSecrets = new WeakMap<Platform, Buffer>();
-
-async function personSecret(p: Platform, db: AnyDb): Promise<Buffer> {
-  const had = personSecrets.get(p);
-  if (had) return had;
-  const key = 'intake.person_key_secret';
-  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-  if (row) {
-    const secret = Buffer.from(p.secrets.open(row.value, key), 'hex');
-    personSecrets.set(p, secret);
-    return secret;
-  }
-  const fresh = randomBytes(32).toString('hex');
-  await db
-    .insertInto('settings')
-    .values({ key, value: p.secrets.seal(fresh, key) })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  return personSecret(p, db);
-}
-
-/** A keyed hash of the person's phone, else e-mail, else name and birth date: links repeated consultations. */
-export async function personKey(p: Platform, db: AnyDb, c: Contact | undefined): Promise<string | null> {
-  if (!c) return null;
-  const phone = c.phone?.normalize('NFKC').replace(/\D/g, '').replace(/^81/, '0');
-  const email = c.email?.normalize('NFKC').trim().toLowerCase();
-  const name = c.name?.normalize('NFKC').replace(/\s/g, '');
-  const basis =
-    phone && phone.length >= 10
-      ? `tel:${phone}`
-      : email
-        ? `mail:${email}`
-        : name && c.birthDate
-          ? `name:${name}:${c.birthDate}`
-          : null;
-  if (!basis) return null;
-  return createHmac('sha256', await personSecret(p, db))
-    .update(basis)
-    .digest('hex');
-}
-
 async function nextReceipt(
   trx: Transaction<Database>,
   at: Date,
@@ -257,69 +117,6 @@ async function nextReceipt(
     .executeTakeFirstOrThrow();
   const seq = Number(row.last);
   return { year, seq, number: renderDocumentNumber(intakeSettings().receiptFormat, { seq, date, year }) };
-}
-
-/** Routing rules, seeded on first use: specialist categories and urgent reports to the cyber division. */
-const seeded = new WeakSet<Platform>();
-
-export async function ensureRoutingRules(p: Platform): Promise<void> {
-  if (seeded.has(p)) return;
-  const any = await p.db.db.selectFrom('intake_routing_rules').select('id').limit(1).executeTakeFirst();
-  if (any) {
-    seeded.add(p);
-    return;
-  }
-  const now = p.clock.now().toISOString();
-  const seed: [IntakeCategory | null, number | null, string][] = [
-    [null, 1, '人命・犯行予告等の緊急案件はサイバー犯罪対策課へ'],
-    ['不正アクセス・コンピュータウイルス', null, '専門的事案'],
-    ['違法・有害情報', null, '専門的事案'],
-    ['迷惑メール', null, 'フィッシング等の分析'],
-  ];
-  await p.db.db.transaction().execute(async (trx) => {
-    const again = await trx.selectFrom('intake_routing_rules').select('id').limit(1).executeTakeFirst();
-    if (again) return;
-    await trx
-      .insertInto('intake_routing_rules')
-      .values(
-        seed.map(([category, urgent, note], i) => ({
-          id: randomUUID(),
-          category,
-          urgent,
-          target: 'cyber',
-          target_unit_id: null,
-          priority: i + 1,
-          enabled: 1,
-          note,
-          updated_at: now,
-        })),
-      )
-      .execute();
-  });
-}
-
-/** The handling unit by the editable rules (first match by priority); otherwise the receiving unit. */
-export async function route(
-  p: Platform,
-  db: AnyDb,
-  category: string | null,
-  urgent: boolean,
-  receivingUnit: string,
-): Promise<string> {
-  const rules = await db
-    .selectFrom('intake_routing_rules')
-    .selectAll()
-    .where('enabled', '=', 1)
-    .orderBy('priority')
-    .execute();
-  for (const r of rules) {
-    if (r.category !== null && r.category !== category) continue;
-    if (r.urgent !== null && (r.urgent === 1) !== urgent) continue;
-    if (r.target === 'cyber') return cyberUnitId(p, db);
-    if (r.target === 'unit' && r.target_unit_id) return r.target_unit_id;
-    return receivingUnit;
-  }
-  return receivingUnit;
 }
 
 const summaryOf = (text: string) => {

@@ -182,17 +182,21 @@ export const NoteBody = Obj({ body: S(10000, 1) });
 export const StatusBody = Obj({ status: lit(['in_progress'] as const) });
 export const BulkBody = Obj({
   ids: Type.Array(Type.String({ pattern: '^[0-9a-f-]{36}$' }), { minItems: 1, maxItems: 200 }),
-  action: lit(['acknowledge', 'assign', 'close'] as const),
+  action: lit(['acknowledge', 'assign', 'route', 'category', 'close'] as const),
   assigneeId: Opt(Type.String({ pattern: '^[0-9a-f-]{36}$' })),
   unitId: Opt(Type.String({ pattern: '^[0-9a-f-]{36}$' })),
+  category: Opt(lit(INTAKE_CATEGORIES)),
   outcome: Opt(lit(OUTCOMES)),
+  message: Opt(S(2000)),
 });
+export const PromoteBody = Obj({ name: S(200, 1), description: Opt(S(2000)) });
 export const SuggestBody = Obj({ text: S(20000, 1) });
 export const RoutingRule = Obj({
   category: Type.Union([lit(INTAKE_CATEGORIES), Type.Null()]),
   urgent: Type.Union([Type.Boolean(), Type.Null()]),
   target: lit(['cyber', 'receiving', 'unit'] as const),
   targetUnitId: Opt(Type.Union([Type.String({ pattern: '^[0-9a-f-]{36}$' }), Type.Null()])),
+  enabled: Opt(Type.Boolean()),
   note: Opt(S(500)),
 });
 export const RoutingRulesBody = Obj({ rules: Type.Array(RoutingRule, { maxItems: 100 }) });

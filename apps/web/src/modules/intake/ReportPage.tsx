@@ -4,18 +4,10 @@ import { useParams } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../../api/session';
-import { CATEGORIES, duration, intakeApi } from './api';
+import { OpenCaseButton } from '../cases/OpenCaseButton';
+import { ChannelDetails, PersonHistory, PromoteCluster } from './ReportExtras';
+import { CATEGORIES, OUTCOMES, duration, intakeApi } from './api';
 import './strings';
-
-const OUTCOMES = [
-  'advice',
-  'referred_ipa',
-  'referred_consumer_center',
-  'referred_legal_affairs',
-  'referred_ihaho',
-  'case_opened',
-  'no_further_action',
-] as const;
 
 /** One report: narrative, extracted values with roles, the category suggestion to confirm, 受理票, lifecycle. */
 export function ReportPage() {
@@ -52,6 +44,7 @@ export function ReportPage() {
           <Button component="a" href={`/api/intake/reports/${r.id}/juri-hyo.pdf`} target="_blank" variant="light">
             {t('intake.printJuriHyo')}
           </Button>
+          <OpenCaseButton reportId={r.id} summary={r.summary} />
           {r.status !== 'closed' && !r.acknowledgedAt && (
             <Button onClick={() => act.mutate({ action: 'acknowledge' })}>{t('intake.acknowledge')}</Button>
           )}
@@ -89,6 +82,7 @@ export function ReportPage() {
           </Text>
         ))}
       </Paper>
+      <ChannelDetails report={r} />
       <Paper withBorder p="md">
         <Title order={2} size="h4" mb="xs">
           {t('intake.category')}
@@ -115,10 +109,8 @@ export function ReportPage() {
           {t('intake.reporter')}
         </Title>
         <Text>{r.reporter ? Object.values(r.reporter).filter(Boolean).join(' / ') : t('intake.anonymous')}</Text>
-        {r.personHistoryCount > 0 && (
-          <Text size="sm">{t('intake.personHistory', { count: r.personHistoryCount })}</Text>
-        )}
       </Paper>
+      <PersonHistory report={r} />
       <Paper withBorder p="md">
         <Title order={2} size="h4" mb="xs">
           {t('intake.observables')}
@@ -146,6 +138,7 @@ export function ReportPage() {
           </Table.Tbody>
         </Table>
       </Paper>
+      <PromoteCluster report={r} />
       {r.attachments.length > 0 && (
         <Paper withBorder p="md">
           <Title order={2} size="h4" mb="xs">

@@ -3,7 +3,8 @@ import { useNavigate } from '@tanstack/react-router';
 import { type FormEvent, type KeyboardEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
-import { CATEGORIES, intakeApi } from './api';
+import { BusinessSection, type BusinessFields, IhcSection, NpaSection, type NpaFields, compact } from './EntrySections';
+import { CATEGORIES, type IhcFields, intakeApi } from './api';
 import './strings';
 
 const CHANNELS = ['phone', 'counter', 'mail', 'npa_online', 'ihc', 'patrol', 'partner'] as const;
@@ -22,6 +23,10 @@ export function StaffEntryPage() {
   const [category, setCategory] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [partner, setPartner] = useState('');
+  const [organisation, setOrganisation] = useState('');
+  const [ihc, setIhc] = useState<IhcFields>({});
+  const [npa, setNpa] = useState<NpaFields>({});
+  const [business, setBusiness] = useState<BusinessFields>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -29,7 +34,14 @@ export function StaffEntryPage() {
     if (!channel || !kind || !reporterType || narrative.trim() === '') return;
     setBusy(true);
     setError(null);
-    const contact = Object.fromEntries(Object.entries({ name, phone }).filter(([, v]) => v.trim() !== ''));
+    const contact = Object.fromEntries(
+      Object.entries({ name, phone, organisation: reporterType === 'business' ? organisation : '' }).filter(
+        ([, v]) => v.trim() !== '',
+      ),
+    );
+    const ihcBody = channel === 'ihc' ? compact(ihc) : undefined;
+    const npaBody = channel === 'npa_online' ? compact(npa) : undefined;
+    const bizBody = reporterType === 'business' && business.incidentType ? compact(business) : undefined;
     try {
       const out = await intakeApi.create({
         channel,
@@ -41,6 +53,9 @@ export function StaffEntryPage() {
         ...(category ? { category } : {}),
         ...(note ? { note } : {}),
         ...(channel === 'partner' && partner ? { partner: { name: partner } } : {}),
+        ...(ihcBody ? { ihc: ihcBody } : {}),
+        ...(npaBody ? { npa: npaBody } : {}),
+        ...(bizBody ? { business: bizBody } : {}),
       });
       await navigate({ to: '/intake/reports/$id', params: { id: out.id } });
     } catch (err) {
@@ -100,9 +115,18 @@ export function StaffEntryPage() {
           </Group>
           {channel === 'partner' && (
             <TextInput
-              label={t('intake.organisation')}
+              label={t('intake.partnerName')}
               value={partner}
               onChange={(e) => setPartner(e.currentTarget.value)}
+            />
+          )}
+          {channel === 'ihc' && <IhcSection value={ihc} onChange={setIhc} />}
+          {channel === 'npa_online' && <NpaSection value={npa} onChange={setNpa} />}
+          {reporterType === 'business' && (
+            <TextInput
+              label={t('intake.organisation')}
+              value={organisation}
+              onChange={(e) => setOrganisation(e.currentTarget.value)}
             />
           )}
           {reporterType !== 'anonymous' && (
@@ -119,6 +143,7 @@ export function StaffEntryPage() {
             value={narrative}
             onChange={(e) => setNarrative(e.currentTarget.value)}
           />
+          {reporterType === 'business' && <BusinessSection value={business} onChange={setBusiness} />}
           <Group grow align="flex-start">
             <TextInput
               label={t('intake.amount')}

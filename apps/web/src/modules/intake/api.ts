@@ -1,4 +1,5 @@
 import { ApiError, api } from '../../api/client';
+import { csrfHeader } from '../intel/csrf';
 
 export interface Receipt {
   receiptNumber: string;
@@ -59,13 +60,48 @@ export interface Report extends QueueItem {
   amountYen: number | null;
   reporterType: string;
   reporter: Record<string, string> | null;
-  details: { ranking?: { category: string; score: number }[] };
+  details: {
+    ranking?: { category: string; score: number }[];
+    ihc?: IhcFields | null;
+    npa?: { prefecture?: string; routedUnitId?: string; reference?: string } | null;
+    business?: Record<string, unknown> | null;
+    partner?: { name: string; reference?: string } | null;
+  };
+  receivingUnitId: string;
   observables: Observable[];
   attachments: { id: string; name: string; detectedType: string | null; size: number; flags: string[] }[];
   additions: { id: string; text: string; createdAt: string }[];
   notes: { id: string; body: string; author: string; createdAt: string }[];
   personHistoryCount: number;
 }
+
+export interface IhcFields {
+  category?: string;
+  referenceNumber?: string;
+  judgmentDate?: string;
+  url?: string;
+  preservationHold?: boolean;
+  deletionRequestedOn?: string;
+  deletionConfirmedOn?: string;
+}
+
+export interface RoutingRule {
+  category: string | null;
+  urgent: boolean | null;
+  target: 'cyber' | 'receiving' | 'unit';
+  targetUnitId?: string | null;
+  enabled?: boolean;
+  note?: string;
+}
+
+export interface Unit {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+}
+
+export type BulkAction = 'acknowledge' | 'assign' | 'route' | 'category' | 'close';
 
 export interface DutyItem {
   id: string;
@@ -78,13 +114,18 @@ export interface DutyItem {
   waitingMs: number | null;
 }
 
-async function publicFetch<T>(method: string, path: string, init: { body?: BodyInit; token?: string; json?: boolean }) {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+/** Fetch outside the shared client: the public endpoints (no cookies) and the one PUT (the client has none). */
+async function publicFetch<T>(
+  method: string,
+  path: string,
+  init: { body?: BodyInit; token?: string; json?: boolean; headers?: Record<string, string>; session?: boolean },
+) {
+  const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
   if (init.json) headers['Content-Type'] = 'application/json';
   if (init.token) headers['X-Status-Token'] = init.token;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: init.body, credentials: 'omit' });
+    res = await fetch(path, { method, headers, body: init.body, credentials: init.session ? 'same-origin' : 'omit' });
   } catch {
     throw new ApiError(0, 'NETWORK_ERROR', 'network error');
   }
@@ -116,6 +157,22 @@ export const intakeApi = {
   role: (id: string, observableId: string, role: string) =>
     api.patch<{ ok: true }>(`/api/intake/reports/${id}/observables/${observableId}`, { role }),
   duty: () => api.get<{ items: DutyItem[] }>('/api/intake/duty', { open: 'true' }),
+  bulk: (body: { ids: string[]; action: BulkAction } & Record<string, string | string[]>) =>
+    api.post<{ changed: number }>('/api/intake/reports/bulk', body),
+  personHistory: (id: string) => api.get<{ items: QueueItem[] }>(`/api/intake/reports/${id}/person-history`),
+  promote: (clusterId: string, name: string) =>
+    api.post<{ campaignId: string; name: string; linked: number }>(`/api/intake/clusters/${clusterId}/promote`, {
+      name,
+    }),
+  routingRules: () => api.get<{ items: (RoutingRule & { id: string })[] }>('/api/intake/routing-rules'),
+  saveRoutingRules: async (rules: RoutingRule[]) =>
+    publicFetch<{ items: (RoutingRule & { id: string })[] }>('PUT', '/api/intake/routing-rules', {
+      json: true,
+      body: JSON.stringify({ rules }),
+      headers: await csrfHeader(),
+      session: true,
+    }),
+  units: () => api.get<{ items: Unit[] }>('/api/intake/units'),
   ackDuty: (id: string) => api.post<{ ok: true }>(`/api/intake/duty/${id}/acknowledge`),
 };
 
@@ -127,6 +184,16 @@ export const CATEGORIES = [
   '迷惑メール',
   '違法・有害情報',
   'その他',
+] as const;
+
+export const OUTCOMES = [
+  'advice',
+  'referred_ipa',
+  'referred_consumer_center',
+  'referred_legal_affairs',
+  'referred_ihaho',
+  'case_opened',
+  'no_further_action',
 ] as const;
 
 export function duration(ms: number | null | undefined, lang: string): string {
