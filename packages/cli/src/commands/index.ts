@@ -3,6 +3,7 @@ import { register as audit } from './audit.ts';
 import { register as backup } from './backup.ts';
 import { register as classify } from './classify.ts';
 import { register as demo } from './demo.ts';
+import { register as exportStix } from './exportStix.ts';
 import { register as extract } from './extract.ts';
 import { register as hunt } from './hunt.ts';
 import { register as importIocs } from './importIocs.ts';
@@ -24,6 +25,7 @@ export const commands: RegisterCommand[] = [
   partner,
   extract,
   importIocs,
+  exportStix,
   hunt,
   classify,
   audit,

@@ -107,6 +107,7 @@ export const WITHHELD_REASONS = [
   'personal_data',
   'sharing_rule',
   'unknown_type',
+  'depends_on_withheld',
 ] as const;
 export type WithheldReason = (typeof WITHHELD_REASONS)[number];
 
@@ -131,6 +132,10 @@ export const REASON_LABELS: Record<WithheldReason, { ja: string; en: string }> =
     en: 'No sharing rule (legal basis) allows this type and role for this recipient',
   },
   unknown_type: { ja: '種別が不明なため提供できません', en: 'Unknown type: withheld' },
+  depends_on_withheld: {
+    ja: '参照先のオブジェクトが提供されないため提供しません',
+    en: 'It refers to an object that is withheld',
+  },
 };
 
 export type EgressDecision =

@@ -8,7 +8,9 @@ import {
   type EgressPartner,
   OFFICIAL_KINDS,
   PARTNER_KINDS,
+  PUBLIC,
   type PartnerKind,
+  type Recipient,
   TLP_CEILINGS,
   type TlpCeiling,
 } from './egress.ts';
@@ -293,4 +295,12 @@ export async function createPartnerToken(
     });
     return { token: created.token, tokenId: created.row.id, partnerId: partner.id, expiresAt };
   });
+}
+
+/** The recipient for a partner name (CLI `--for`), or the public when no name is given. */
+export async function recipientByName(db: AnyDb, name: string | undefined): Promise<Recipient> {
+  if (name === undefined) return PUBLIC;
+  const row = await findPartnerByName(db, name);
+  if (!row) throw new AppError('NOT_FOUND', `no partner named ${name}`);
+  return { kind: 'partner', partner: partnerFacts(row) };
 }
