@@ -2,6 +2,8 @@ import { adminModule } from './modules/admin/index.ts';
 import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
 import { casesModule } from './modules/cases/index.ts';
+import { caseEvidenceModule } from './modules/cases/evidence/index.ts';
+import { caseSupportModule } from './modules/cases/support/index.ts';
 import { detectionModule } from './modules/detection/index.ts';
 import { documentsModule } from './modules/documents/index.ts';
 import { intakeModule, intakePublicModule } from './modules/intake/index.ts';
@@ -23,4 +25,6 @@ export const modules: RenkeiModule[] = [
   intakeModule,
   intakePublicModule,
   casesModule,
+  caseEvidenceModule,
+  caseSupportModule,
 ];
