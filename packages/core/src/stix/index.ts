@@ -4,3 +4,4 @@ export { parsePattern, isValidPattern } from './patternParse.ts';
 export * from './observables.ts';
 export * from './schema.ts';
 export * from './semantic.ts';
+export * from './stream.ts';
