@@ -4,3 +4,4 @@ export * from './ioc/index.ts';
 export * from './calendar/index.ts';
 export * from './intake/index.ts';
 export * from './stix/index.ts';
+export * from './brand/index.ts';
