@@ -14,6 +14,8 @@ import { TokensPage } from './modules/admin/TokensPage';
 import { UnitsPage } from './modules/admin/UnitsPage';
 import { UsersPage } from './modules/admin/UsersPage';
 import { AuditPage } from './modules/audit/AuditPage';
+import { CasePage } from './modules/cases/CasePage';
+import { CasesPage } from './modules/cases/CasesPage';
 import { LoginPage } from './modules/auth/LoginPage';
 import { PasswordChangePage } from './modules/auth/PasswordChangePage';
 import { TotpEnrolPage } from './modules/auth/TotpEnrolPage';
@@ -134,6 +136,12 @@ const intakeRulesRoute = createRoute({
 });
 const intakeRoutes = [intakeQueueRoute, intakeNewRoute, intakeReportRoute, intakeRulesRoute];
 
+// Cases (事件), issue 7.
+const casesRoutes = [
+  createRoute({ getParentRoute: () => appRoute, path: '/cases', component: CasesPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/cases/$id', component: CasePage }),
+] as const;
+
 // Intelligence (指標・グラフ), issue 5.
 const intelPage = <P extends string>(path: P, component: () => ReactNode) =>
   createRoute({ getParentRoute: () => appRoute, path, component });
@@ -169,6 +177,7 @@ const routeTree = rootRoute.addChildren([
     auditRoute,
     ...intakeRoutes,
     ...intelRoutes,
+    ...casesRoutes,
   ]),
 ]);
 

@@ -1,4 +1,5 @@
 import {
+  IconBriefcase,
   IconBuilding,
   IconHierarchy2,
   IconHome,
@@ -26,6 +27,7 @@ export interface NavItem {
     | '/audit'
     | '/intel'
     | '/intake'
+    | '/cases'
     | '/admin/roles'
     | '/admin/jobs'
     | '/admin/groups'
@@ -42,6 +44,7 @@ export const navItems: NavItem[] = [
   { to: '/', labelKey: 'nav.home', icon: IconHome, group: 'main' },
   { to: '/intake', labelKey: 'nav.intake', icon: IconInbox, group: 'main' },
   { to: '/intel', labelKey: 'intel.nav', icon: IconRadar, group: 'main' },
+  { to: '/cases', labelKey: 'cases.nav', icon: IconBriefcase, group: 'main' },
   { to: '/admin/units', labelKey: 'nav.units', icon: IconBuilding, ability: 'manageOrganisation', group: 'admin' },
   {
     to: '/admin/positions',

@@ -57,8 +57,9 @@ export const casesModule: RenkeiModule = {
     });
 
     app.post('/:caseId/members', { ...write, schema: { tags, ...params, body: schema.NewMember } }, async (r) => {
-      const b = r.body as { userId: string; role: MemberRole };
-      await members.addMember(p, s(r), cid(r), b.userId, b.role, r.ip);
+      const b = r.body as { userId?: string; login?: string; role: MemberRole };
+      const userId = b.userId ?? (await members.userIdByLogin(p, b.login));
+      await members.addMember(p, s(r), cid(r), userId, b.role, r.ip);
       return svc.getCase(p, s(r), cid(r), r.ip);
     });
     app.delete('/:caseId/members/:sub', { ...write, schema: { tags, ...subParams } }, async (r) => {

@@ -11,6 +11,14 @@ import { addTimeline } from './timeline.ts';
 
 const ROLE_JA: Record<MemberRole, string> = { lead: '主任者', member: '構成員', reader: '閲覧者' };
 
+/** Resolves a login typed by the lead (unknown logins answer like unknown ids). */
+export async function userIdByLogin(p: Platform, login: string | undefined): Promise<string> {
+  if (!login) throw new AppError('VALIDATION_FAILED', 'userId or login is required');
+  const u = await p.db.db.selectFrom('users').select('id').where('login', '=', login).executeTakeFirst();
+  if (!u) throw new AppError('VALIDATION_FAILED', 'no such active user');
+  return u.id;
+}
+
 /**
  * The lead adds (or changes the role of) a member. Nobody adds himself, the admin included (the admin has no
  * content role and never reaches a case anyway). The new member must hold a content role and a clearance that

@@ -64,7 +64,8 @@ export const ListQuery = Obj({
 export const PageQuery = Obj({ cursor: Opt(S(500)), limit: Opt(S(4)) });
 export const StatsQuery = Obj({ year: S(4, 4) });
 
-export const NewMember = Obj({ userId: Id, role: Enum(MEMBER_ROLES) });
+/** The person by id or by login (one of the two). */
+export const NewMember = Obj({ userId: Opt(Id), login: Opt(S(100, 1)), role: Enum(MEMBER_ROLES) });
 export const Override = Obj({ reason: S(1000, 10) });
 export const NewUnit = Obj({ unitId: Id });
 export const NewTimeline = Obj({ body: S(10_000, 1), at: Opt(Type.String({ format: 'date-time' })) });
