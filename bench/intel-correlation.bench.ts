@@ -71,6 +71,7 @@ const series = (n: number, body: string) =>
     ? `with s(n) as (select generate_series(1, ${n})) ${body}`
     : `with recursive s(n) as (select 1 union all select n + 1 from s where n < ${n}) ${body}`;
 const now = '2026-04-01T00:00:00.000Z';
+const nowS = Date.parse(now) / 1000; // occurrence dates are epoch seconds (migration 0007)
 try {
   const t0 = performance.now();
   await sql`create table bench_reports (id text primary key, owner_unit text not null, confidentiality integer not null, tlp text not null, members_only integer not null)`.execute(
@@ -113,7 +114,7 @@ try {
       series(
         cold,
         `insert into observable_occurrences (observable_num, place_num, role, first_seen, last_seen, seen_count)
-         select 2 + (cast(n - 1 as bigint) * 7919) % ${pool}, 1 + (n - 1) / ${perPlace}, 'unknown', '${now}', '${now}', 1 from s`,
+         select 2 + (cast(n - 1 as bigint) * 7919) % ${pool}, 1 + (n - 1) / ${perPlace}, 'unknown', ${nowS}, ${nowS}, 1 from s`,
       ),
     )
     .execute(k);
@@ -122,7 +123,7 @@ try {
       series(
         hot,
         `insert into observable_occurrences (observable_num, place_num, role, first_seen, last_seen, seen_count)
-         select 1, 1 + (cast(n - 1 as bigint) * ${Math.max(1, Math.floor(places / hot))}) % ${places}, 'suspect', '${now}', '${now}', 1 from s`,
+         select 1, 1 + (cast(n - 1 as bigint) * ${Math.max(1, Math.floor(places / hot))}) % ${places}, 'suspect', ${nowS}, ${nowS}, 1 from s`,
       ),
     )
     .execute(k);

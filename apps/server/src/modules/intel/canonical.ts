@@ -138,12 +138,37 @@ export function urlHost(url: string): string | undefined {
   }
 }
 
+const HASH_BY_LENGTH: Record<number, ObservableType> = { 32: 'md5', 40: 'sha1', 64: 'sha256', 128: 'sha512' };
+
+/** A bare hex hash or dotted-quad IPv4 address, without running the whole extractor over it. */
+export function fastPath(text: string): Canonical | undefined {
+  const hash = HASH_BY_LENGTH[text.length];
+  if (hash && /^[0-9a-fA-F]+$/.test(text)) {
+    const v = text.toLowerCase();
+    return { type: hash, value: v, display: v };
+  }
+  if (text.length <= 15 && /^[0-9]{1,3}(?:\.[0-9]{1,3}){3}$/.test(text)) {
+    const v4 = checkIpv4(text);
+    if (v4) return { type: 'ipv4', value: v4, display: v4 };
+  }
+  return undefined;
+}
+
 /**
  * Canonicalises one value as typed in a search box or a feed line (raw or defanged). Types the extraction library
  * knows go through it; the few it does not (prefixes, SNS accounts, file names, postal addresses, payment cards)
  * are normalised here and only when the caller names the type.
  */
 export function canonicalise(raw: string, hint?: string): Canonical | undefined {
+  return canonicaliseWith(raw, hint, true);
+}
+
+/** The same without the fast paths: every value through the extraction library (the reference for tests). */
+export function canonicaliseByExtractor(raw: string, hint?: string): Canonical | undefined {
+  return canonicaliseWith(raw, hint, false);
+}
+
+function canonicaliseWith(raw: string, hint: string | undefined, fastPaths: boolean): Canonical | undefined {
   const text = raw.normalize('NFKC').trim();
   if (text.length === 0 || text.length > 4096) return undefined;
   if (hint !== undefined && !isObservableType(hint)) return undefined;
@@ -193,6 +218,9 @@ export function canonicalise(raw: string, hint?: string): Canonical | undefined 
     if (v) return { type: 'cidr', value: v, display: v };
   }
   if (type === undefined && BANK_CANONICAL.test(text)) return { type: 'bank_account', value: text, display: text };
+  // Fast paths for the commonest feed lines, identical to what the extractor gives (canonical.test.ts checks it).
+  const fast = fastPaths ? fastPath(text) : undefined;
+  if (fast && (type === undefined || type === fast.type)) return fast;
   const f = pick(extractIocs(text, { snippets: false }), type);
   if (!f || !isObservableType(f.type)) return undefined;
   return { type: f.type, value: f.value, display: f.display };

@@ -4,7 +4,7 @@ import type { Subject } from '../../platform/auth/subject.ts';
 import type { Platform } from '../../platform/context.ts';
 import { decodeCursor, encodeCursor } from '../../platform/db/cursor.ts';
 import { AppError } from '../../platform/errors.ts';
-import { AsnResolver, ingest } from './ingest.ts';
+import { AsnResolver, ingest, isoOfEpoch } from './ingest.ts';
 import { placeType, placeVisible } from './places.ts';
 import { actorOf } from './service.ts';
 import type { OccurrenceRole, TlpLabel } from './vocab.ts';
@@ -186,7 +186,7 @@ export async function getEntity(p: Platform, s: Subject, id: string) {
       display: o.display,
       role: o.role,
       reason: o.reason,
-      linkedAt: o.first_seen,
+      linkedAt: isoOfEpoch(o.first_seen),
     })),
   };
 }

@@ -182,6 +182,49 @@ function toItem(
   };
 }
 
+/** One line of a feed in the given format → an item, a refusal with its reason, or a line to skip (blank, comment, CSV header). */
+function lineParser(opts: Pick<ImportOptions, 'format' | 'columns'>, now: string): (line: string) => Parsed {
+  if (opts.format === 'txt') {
+    return (line) => {
+      const t = line.trim();
+      return t === '' || t.startsWith('#') ? { skip: true } : toItem({ value: line }, now);
+    };
+  }
+  if (opts.format === 'jsonl') {
+    return (line) => {
+      if (line.trim() === '') return { skip: true };
+      let obj: unknown;
+      try {
+        obj = JSON.parse(line);
+      } catch {
+        return { reason: 'not JSON' };
+      }
+      if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return { reason: 'not a JSON object' };
+      return toItem(obj as Record<string, unknown>, now);
+    };
+  }
+  let header: Map<CsvField, number> | null = null;
+  return (line) => {
+    if (line.trim() === '') return { skip: true };
+    const cells = splitCsv(line);
+    if (!cells) return { reason: 'broken CSV quoting' };
+    if (!header) {
+      const names = cells.map((c) => c.trim().toLowerCase());
+      header = new Map();
+      for (const f of CSV_FIELDS) {
+        const idx = names.indexOf((opts.columns?.[f] ?? f).toLowerCase());
+        if (idx >= 0) header.set(f, idx);
+      }
+      if (!header.has('value'))
+        throw new AppError('VALIDATION_FAILED', `CSV header has no column "${opts.columns?.value ?? 'value'}"`);
+      return { skip: true };
+    }
+    const fields: Record<string, string | undefined> = {};
+    for (const [f, i] of header) fields[f] = cells[i];
+    return toItem(fields, now);
+  };
+}
+
 /** Finds or creates the import source (a place of type `source`). */
 export async function ensureSource(p: Platform, name: string, actorId: string | null): Promise<string> {
   const found = await p.db.db.selectFrom('intel_sources').select('id').where('name', '=', name).executeTakeFirst();
@@ -242,13 +285,12 @@ export async function importIndicators(
     if (summary.bad.length < 100) summary.bad.push({ line, reason });
     opts.onBadLine?.(line, reason);
   };
-  let header: Map<CsvField, number> | null = null;
   let batch: IngestItem[] = [];
   let firstLine = 0;
+  /** The one write path: a batch, its occurrences and its audit record, committed together. */
   const flush = async () => {
     if (batch.length === 0) return;
     const items = batch;
-    const from = firstLine;
     batch = [];
     const now = p.clock.now().toISOString();
     await p.db.db.transaction().execute(async (trx) => {
@@ -264,7 +306,7 @@ export async function importIndicators(
         details: {
           format: opts.format,
           tlp,
-          fromLine: from,
+          fromLine: firstLine,
           toLine: summary.lines,
           items: items.length,
           newOccurrences: r.newOccurrences,
@@ -275,65 +317,12 @@ export async function importIndicators(
     opts.onProgress?.(bytes, summary.lines);
   };
 
-  const now = p.clock.now().toISOString();
+  const parse = lineParser(opts, p.clock.now().toISOString());
   for await (const raw of rl) {
     summary.lines++;
     const lineNo = summary.lines;
-    const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (line.trim() === '' || (opts.format === 'txt' && line.trimStart().startsWith('#'))) continue;
-    let parsed: Parsed;
-    if (opts.format === 'txt') {
-      parsed = toItem({ value: line }, now);
-    } else if (opts.format === 'jsonl') {
-      let obj: unknown;
-      try {
-        obj = JSON.parse(line);
-      } catch {
-        bad(lineNo, 'not JSON');
-        continue;
-      }
-      if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-        bad(lineNo, 'not a JSON object');
-        continue;
-      }
-      parsed = toItem(obj as Record<string, unknown>, now);
-    } else {
-      const cells = splitCsv(line);
-      if (!cells) {
-        bad(lineNo, 'broken CSV quoting');
-        continue;
-      }
-      if (!header) {
-        header = new Map();
-        const names = cells.map((c) => c.trim().toLowerCase());
-        for (const f of CSV_FIELDS) {
-          const col = (opts.columns?.[f] ?? f).toLowerCase();
-          const idx = names.indexOf(col);
-          if (idx >= 0) header.set(f, idx);
-        }
-        if (!header.has('value')) {
-          throw new AppError('VALIDATION_FAILED', `CSV header has no column "${opts.columns?.value ?? 'value'}"`);
-        }
-        continue;
-      }
-      const h = header;
-      const get = (f: CsvField) => {
-        const i = h.get(f);
-        return i === undefined ? undefined : cells[i];
-      };
-      parsed = toItem(
-        {
-          value: get('value'),
-          type: get('type'),
-          role: get('role'),
-          first_seen: get('first_seen'),
-          last_seen: get('last_seen'),
-          tags: get('tags'),
-          confidence: get('confidence'),
-        },
-        now,
-      );
-    }
+    const parsed = parse(lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw);
+    if (parsed.skip) continue;
     if (!parsed.item) {
       bad(lineNo, parsed.reason ?? 'bad line');
       continue;

@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from '../../platform/db/cursor.ts';
 import type { AnyDb } from '../../platform/db/dialect.ts';
 import { AppError } from '../../platform/errors.ts';
 import { canonicalise, registeredDomain } from './canonical.ts';
+import { isoOfEpoch } from './ingest.ts';
 import { observableVisible, placeType, placeTypes, placeVisible } from './places.ts';
 import type { ObservableTable } from './tables.ts';
 import {
@@ -188,8 +189,8 @@ export async function placesOf(
       roleLabel: ROLE_LABELS[r.role as OccurrenceRole]?.ja ?? r.role,
       roleDecidedBy: r.role_decided_by,
       roleDecidedAt: r.role_decided_at,
-      firstSeen: r.first_seen,
-      lastSeen: r.last_seen,
+      firstSeen: isoOfEpoch(r.first_seen),
+      lastSeen: isoOfEpoch(r.last_seen),
       count: Number(r.seen_count),
       reason: r.reason,
     })),

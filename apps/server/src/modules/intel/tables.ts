@@ -39,8 +39,9 @@ export interface ObservableOccurrenceTable {
   role: string;
   role_decided_by: string | null;
   role_decided_at: string | null;
-  first_seen: string;
-  last_seen: string;
+  /** Epoch seconds (migration 0007): this table grows to tens of millions of rows. */
+  first_seen: number;
+  last_seen: number;
   seen_count: number;
   source_id: string | null;
   reason: string | null;
