@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { register as audit } from './audit.ts';
 import { register as backup } from './backup.ts';
+import { register as brand } from './brand.ts';
 import { register as classify } from './classify.ts';
 import { register as demo } from './demo.ts';
 import { register as exportStix } from './exportStix.ts';
 import { register as extract } from './extract.ts';
 import { register as hunt } from './hunt.ts';
 import { register as importIocs } from './importIocs.ts';
+import { register as importStix } from './importStix.ts';
 import { register as migrate } from './migrate.ts';
 import { register as partner } from './partner.ts';
 import { register as restore } from './restore.ts';
@@ -25,9 +27,11 @@ export const commands: RegisterCommand[] = [
   partner,
   extract,
   importIocs,
+  importStix,
   exportStix,
   hunt,
   classify,
+  brand,
   audit,
   backup,
   restore,
