@@ -5,6 +5,16 @@
 export const ERRORS = {
   VALIDATION_FAILED: { status: 400, ja: '入力内容に誤りがあります。', en: 'The request is not valid.' },
   MALFORMED_JSON: { status: 400, ja: 'JSON の形式が正しくありません。', en: 'The request body is not valid JSON.' },
+  STIX_BUNDLE_INVALID: {
+    status: 400,
+    ja: 'STIX バンドルが仕様に適合しないため取り込みません。',
+    en: 'The STIX bundle is not valid and was not imported.',
+  },
+  MISP_EVENT_INVALID: {
+    status: 400,
+    ja: 'MISP イベントの形式が正しくないため取り込みません。',
+    en: 'The MISP event is not valid and was not imported.',
+  },
   UNKNOWN_FIELD: { status: 400, ja: '不明な項目が含まれています。', en: 'The request contains an unknown field.' },
   PASSWORD_TOO_WEAK: {
     status: 400,

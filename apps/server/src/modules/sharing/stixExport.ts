@@ -188,7 +188,18 @@ export async function* stixObjectsFor(
     if (opts.since) q = q.where('updated_at', '>=', opts.since);
     const entities = await q.execute();
     const efacts = await entityFacts(db, entities);
+    const mappedEntities = new Set(
+      (
+        await db
+          .selectFrom('sharing_object_map')
+          .select('object_id')
+          .where('format', '=', 'stix')
+          .where('object_type', '=', 'intel_entity')
+          .execute()
+      ).map((m) => m.object_id),
+    );
     for (const e of entities) {
+      if (mappedEntities.has(e.id)) continue; // came from a STIX bundle: re-emitted as received
       const d = decideEgress(efacts.get(e.id)!, to);
       if (!d.allowed) {
         noteWithheld(report, { type: 'intel_entity', id: e.id, label: `${e.kind}: ${e.name}`, reason: d.reason });
@@ -240,7 +251,17 @@ export async function* stixObjectsFor(
         pass === 'objects'
           ? q.where('type', 'not in', ['relationship', 'sighting', 'report', 'note', 'opinion', 'grouping'])
           : q.where('type', 'in', ['relationship', 'sighting', 'report', 'note', 'opinion', 'grouping']);
-      if (opts.importId) q = q.where('import_id', '=', opts.importId);
+      if (opts.importId) {
+        const importId = opts.importId;
+        q = q.where('stix_id', 'in', (eb) =>
+          eb
+            .selectFrom('sharing_object_map')
+            .select('foreign_id')
+            .where('format', '=', 'stix')
+            .where('object_type', '=', 'sharing_import')
+            .where('object_id', '=', importId),
+        );
+      }
       if (opts.since) q = q.where('received_at', '>=', opts.since);
       const rows = await q.execute();
       if (rows.length === 0) break;
