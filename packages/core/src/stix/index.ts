@@ -5,3 +5,6 @@ export * from './observables.ts';
 export * from './schema.ts';
 export * from './semantic.ts';
 export * from './stream.ts';
+export * from './tlp.ts';
+export * from './misp.ts';
+export * from './mispFeed.ts';
