@@ -4,12 +4,14 @@ import { authModule } from './modules/auth/index.ts';
 import { casesModule } from './modules/cases/index.ts';
 import { caseEvidenceModule } from './modules/cases/evidence/index.ts';
 import { caseSupportModule } from './modules/cases/support/index.ts';
+import { caseAssistanceModule, caseJointModule, npaReportsModule } from './modules/cases/joint/index.ts';
 import { detectionModule } from './modules/detection/index.ts';
 import { documentsModule } from './modules/documents/index.ts';
 import { intakeModule, intakePublicModule } from './modules/intake/index.ts';
 import { intelModule } from './modules/intel/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
 import { outboxModule } from './modules/outbox/index.ts';
+import { sharingModule } from './modules/sharing/index.ts';
 import type { RenkeiModule } from './platform/module.ts';
 
 /** The explicit, ordered list of modules (ARCHITECTURE.md). */
@@ -21,10 +23,14 @@ export const modules: RenkeiModule[] = [
   jobsModule,
   documentsModule,
   intelModule,
+  sharingModule,
   detectionModule,
   intakeModule,
   intakePublicModule,
   casesModule,
   caseEvidenceModule,
   caseSupportModule,
+  caseJointModule,
+  caseAssistanceModule,
+  npaReportsModule,
 ];
