@@ -11,7 +11,6 @@ import { intakeModule, intakePublicModule } from './modules/intake/index.ts';
 import { intelModule } from './modules/intel/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
 import { outboxModule } from './modules/outbox/index.ts';
-import { sharingModule } from './modules/sharing/index.ts';
 import type { RenkeiModule } from './platform/module.ts';
 
 /** The explicit, ordered list of modules (ARCHITECTURE.md). */
@@ -23,7 +22,6 @@ export const modules: RenkeiModule[] = [
   jobsModule,
   documentsModule,
   intelModule,
-  sharingModule,
   detectionModule,
   intakeModule,
   intakePublicModule,
