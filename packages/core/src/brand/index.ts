@@ -4,6 +4,7 @@ export { parseUrlish, type UrlParts } from './parse.ts';
 export { editDistance, skeleton } from './skeleton.ts';
 export {
   type BrandVerdict,
+  defaultBrandIndex,
   type Signal,
   type SignalKind,
   SIGNAL_WEIGHT,
