@@ -8,7 +8,8 @@ import { signIn } from './support/ui';
 // search; the case prints to PDF. URLs are documentation names (.example); nothing is fetched.
 const lang = 'ja';
 
-test.describe.configure({ mode: 'serial' });
+// Four sign-ins and four accessibility checks: slow on a loaded machine.
+test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
 async function staff(login: string, role: string, unitCode: string, name: string): Promise<Account> {
   const admin = await ApiSession.admin();

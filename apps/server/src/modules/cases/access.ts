@@ -52,6 +52,16 @@ export function caseVisibleTo(s: Subject, caseIdRef = 'cases.id'): Expression<Sq
   return memberOf(s, caseIdRef, null);
 }
 
+/**
+ * The same rule as `caseVisibleTo`, shaped for lists over `cases` itself: the subject's memberships drive the query
+ * (index case_members(user_id, case_id)), so a member of a few cases never scans the whole table.
+ */
+export function memberCasesOf(s: Subject, alias = 'cases'): Expression<SqlBool> {
+  if (!hasContentRole(s)) return sql<SqlBool>`1 = 0`;
+  return sql<SqlBool>`(${sql.ref(`${alias}.id`)} in (select lm.case_id from case_members lm where lm.user_id = ${s.userId})
+    and ${sql.ref(`${alias}.confidentiality`)} <= ${s.clearance})`;
+}
+
 /** SQL filter: "the subject may write to the case in `caseIdRef`" (lead or member). */
 export function caseWritableBy(s: Subject, caseIdRef = 'cases.id'): Expression<SqlBool> {
   return memberOf(s, caseIdRef, ['lead', 'member']);

@@ -10,7 +10,7 @@ import { fileStoreFor } from '../../platform/files/index.ts';
 import { cyberUnitId, reportVisible } from '../intake/access.ts';
 import { canonicalise } from '../intel/canonical.ts';
 import { recordObservables } from '../intel/index.ts';
-import type { OccurrenceRole } from '../intel/vocab.ts';
+import { type ObservableType, type OccurrenceRole, isObservableType } from '../intel/vocab.ts';
 import { actorOf, assertCaseAccess } from './access.ts';
 import { addTimeline } from './timeline.ts';
 
@@ -71,10 +71,17 @@ export async function linkReport(p: Platform, trx: Trx, s: Subject, caseId: stri
     .select(['type', 'value', 'display', 'role'])
     .where('report_id', '=', reportId)
     .execute();
-  const items = values.flatMap((v) => {
-    const c = canonicalise(v.value, v.type);
-    return c ? [{ ...c, role: v.role as OccurrenceRole, firstSeen: now, lastSeen: now }] : [];
-  });
+  // The report's values are canonical already (intake records them the same way at the report place).
+  const items = values
+    .filter((v) => isObservableType(v.type))
+    .map((v) => ({
+      type: v.type as ObservableType,
+      value: v.value,
+      display: v.display,
+      role: v.role as OccurrenceRole,
+      firstSeen: now,
+      lastSeen: now,
+    }));
   if (items.length)
     await recordObservables(trx, { type: 'case', id: caseId }, items, { tlp: tlpOf(r.tlp), now, decidedBy: s.userId });
   await addTimeline(trx, {

@@ -8,7 +8,7 @@ import type { AnyDb } from '../../platform/db/dialect.ts';
 import type { Database } from '../../platform/db/types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { cyberUnitId, reportVisible } from '../intake/access.ts';
-import { type CaseAction, actorOf, assertCaseAccess, canSeeRegistry, caseVisibleTo } from './access.ts';
+import { type CaseAction, actorOf, assertCaseAccess, canSeeRegistry, caseVisibleTo, memberCasesOf } from './access.ts';
 import { linkReport } from './records.ts';
 import type { CaseTable, CaseStage, CaseStatus, CaseType } from './tables.ts';
 import { addTimeline } from './timeline.ts';
@@ -337,7 +337,7 @@ export async function listCases(p: Platform, s: Subject, f: ListFilter) {
       'confidentiality',
       'updated_at',
     ])
-    .where(caseVisibleTo(s));
+    .where(memberCasesOf(s));
   if (f.status) q = q.where('status', '=', f.status);
   if (f.stage) q = q.where('stage', '=', f.stage);
   if (f.type) q = q.where('type', '=', f.type);
