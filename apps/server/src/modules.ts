@@ -11,6 +11,7 @@ import { intakeModule, intakePublicModule } from './modules/intake/index.ts';
 import { intelModule } from './modules/intel/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
 import { outboxModule } from './modules/outbox/index.ts';
+import { sharingModule } from './modules/sharing/index.ts';
 import type { RenkeiModule } from './platform/module.ts';
 
 /** The explicit, ordered list of modules (ARCHITECTURE.md). */
@@ -22,6 +23,7 @@ export const modules: RenkeiModule[] = [
   jobsModule,
   documentsModule,
   intelModule,
+  sharingModule,
   detectionModule,
   intakeModule,
   intakePublicModule,
