@@ -137,16 +137,17 @@ async function child(): Promise<void> {
       matches: r.matches,
       matchingLinesLast: lines,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
+      cpuSeconds: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
     }),
   );
 }
 
-function timed(cmd: string, args: string[]): { seconds: number; rssMb: number; out: string } {
+function timed(cmd: string, args: string[]): { seconds: number; rssMb: number; cpu: number; out: string } {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = (performance.now() - t0) / 1000;
-  const rssKb = Number(r.stderr.trim().split('\n').pop());
-  return { seconds, rssMb: rssKb / 1024, out: r.stdout.trim() };
+  const [rssKb, user, sys] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
+  return { seconds, rssMb: (rssKb ?? 0) / 1024, cpu: (user ?? 0) + (sys ?? 0), out: r.stdout.trim() };
 }
 
 async function main(): Promise<void> {
@@ -166,6 +167,7 @@ async function main(): Promise<void> {
   const wall = (performance.now() - t0) / 1000;
   if (ours.status !== 0) throw new Error(ours.stderr);
   const o = JSON.parse(ours.stdout) as {
+    cpuSeconds: number;
     seconds: number;
     indexSeconds: number;
     lines: number;
@@ -174,7 +176,7 @@ async function main(): Promise<void> {
   };
   console.log(
     `renkei hunt: ${o.seconds.toFixed(2)} s in the matcher (index ${o.indexSeconds.toFixed(2)} s), ${wall.toFixed(2)} s with process start, ` +
-      `${Math.round(o.lines / o.seconds).toLocaleString()} lines/s, ${o.matches} matches, peak RSS ${o.maxRssMb.toFixed(0)} MB`,
+      `${Math.round(o.lines / o.seconds).toLocaleString()} lines/s, ${o.matches} matches, peak RSS ${o.maxRssMb.toFixed(0)} MB, CPU ${o.cpuSeconds.toFixed(1)} s`,
   );
   const grep = timed('grep', ['-c', '-F', '-f', patterns, log]);
   console.log(
@@ -184,7 +186,10 @@ async function main(): Promise<void> {
   const hasRg = spawnSync('rg', ['--version']).status === 0;
   if (hasRg) {
     const rg = timed('rg', ['-c', '-F', '-f', patterns, log]);
-    console.log(`rg -F -f: ${rg.seconds.toFixed(2)} s, ${rg.out} matching lines, peak RSS ${rg.rssMb.toFixed(0)} MB`);
+    console.log(
+      `rg -F -f: ${rg.seconds.toFixed(2)} s, ${rg.out} matching lines, peak RSS ${rg.rssMb.toFixed(0)} MB, CPU ${rg.cpu.toFixed(1)} s`,
+    );
+    console.log(`ratio of CPU seconds (rg / renkei): ${(rg.cpu / o.cpuSeconds).toFixed(2)}×`);
     console.log(`ratio (rg time / renkei time): ${(rg.seconds / wall).toFixed(2)}×`);
   }
 }

@@ -27,6 +27,9 @@ import { ReportPage } from './modules/intake/ReportPage';
 import { ReportStatusPage } from './modules/intake/ReportStatusPage';
 import { RoutingRulesPage } from './modules/intake/RoutingRulesPage';
 import { StaffEntryPage } from './modules/intake/StaffEntryPage';
+import { FeedPage, NewFeedPage } from './modules/detection/FeedPage';
+import { FeedsPage } from './modules/detection/FeedsPage';
+import { HuntPage } from './modules/detection/HuntPage';
 import { EntitiesPage } from './modules/intel/EntitiesPage';
 import { EntityPage } from './modules/intel/EntityPage';
 import { TemplatesPage } from './modules/documents/TemplatesPage';
@@ -154,6 +157,14 @@ const intelRoutes = [
   intelPage('/intel/import', ImportPage),
 ] as const;
 
+// Detection (フィード・ログ照合), issue 8.
+const detectionRoutes = [
+  createRoute({ getParentRoute: () => appRoute, path: '/detection', component: FeedsPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/detection/feeds/new', component: NewFeedPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/detection/feeds/$id', component: FeedPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/detection/hunt', component: HuntPage }),
+] as const;
+
 const routeTree = rootRoute.addChildren([
   reportFormRoute,
   reportStatusRoute,
@@ -177,6 +188,7 @@ const routeTree = rootRoute.addChildren([
     auditRoute,
     ...intakeRoutes,
     ...intelRoutes,
+    ...detectionRoutes,
     ...casesRoutes,
   ]),
 ]);

@@ -12,6 +12,7 @@ import {
   IconUsersGroup,
   IconListSearch,
   IconRadar,
+  IconRss,
   IconUsers,
   type Icon,
 } from '@tabler/icons-react';
@@ -26,6 +27,7 @@ export interface NavItem {
     | '/admin/tokens'
     | '/audit'
     | '/intel'
+    | '/detection'
     | '/intake'
     | '/cases'
     | '/admin/roles'
@@ -44,6 +46,7 @@ export const navItems: NavItem[] = [
   { to: '/', labelKey: 'nav.home', icon: IconHome, group: 'main' },
   { to: '/intake', labelKey: 'nav.intake', icon: IconInbox, group: 'main' },
   { to: '/intel', labelKey: 'intel.nav', icon: IconRadar, group: 'main' },
+  { to: '/detection', labelKey: 'detection.nav', icon: IconRss, group: 'main' },
   { to: '/cases', labelKey: 'cases.nav', icon: IconBriefcase, group: 'main' },
   { to: '/admin/units', labelKey: 'nav.units', icon: IconBuilding, ability: 'manageOrganisation', group: 'admin' },
   {
