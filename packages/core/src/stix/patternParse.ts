@@ -1,7 +1,16 @@
 // STIX 2.1 pattern parser: the official STIXPattern.g4 grammar compiled by antlr-ng (generated/*.gen.ts, rebuilt by
 // grammar/generate.mjs), its parse tree turned into the typed tree of patternAst.ts, then the rules of spec §9 that
 // a context-free grammar cannot express (same object type under AND, START before STOP, positive counts, real dates).
-import { BaseErrorListener, CharStream, CommonTokenStream, type ParserRuleContext, type TerminalNode } from 'antlr4ng';
+import {
+  BailErrorStrategy,
+  BaseErrorListener,
+  CharStream,
+  CommonTokenStream,
+  ParseCancellationException,
+  type ParserRuleContext,
+  PredictionMode,
+  type TerminalNode,
+} from 'antlr4ng';
 import { STIXPatternLexer } from './generated/STIXPatternLexer.gen.ts';
 import {
   type ComparisonExpressionAndContext,
@@ -18,6 +27,7 @@ import {
   ObservationExpressionStartStopContext,
   ObservationExpressionWithinContext,
   type OrderableLiteralContext,
+  type PatternContext,
   type PrimitiveLiteralContext,
   KeyPathStepContext,
   IndexPathStepContext,
@@ -54,6 +64,21 @@ class Collect extends BaseErrorListener {
   }
 }
 
+function runParser(text: string, listener: Collect | null): PatternContext {
+  const lexer = new STIXPatternLexer(CharStream.fromString(text));
+  lexer.removeErrorListeners();
+  const parser = new STIXPatternParser(new CommonTokenStream(lexer));
+  parser.removeErrorListeners();
+  if (listener) {
+    lexer.addErrorListener(listener);
+    parser.addErrorListener(listener);
+  } else {
+    parser.interpreter.predictionMode = PredictionMode.SLL;
+    parser.errorHandler = new BailErrorStrategy();
+  }
+  return parser.pattern();
+}
+
 /** A problem found while building the tree; carries the position of the offending rule. */
 class SemanticError extends Error {
   constructor(
@@ -66,15 +91,17 @@ class SemanticError extends Error {
 
 /** Parses a STIX 2.1 pattern. Never throws: a bad pattern gives `{ ok: false, errors }` with positions. */
 export function parsePattern(text: string): PatternParseResult {
-  const listener = new Collect();
-  const lexer = new STIXPatternLexer(CharStream.fromString(text));
-  lexer.removeErrorListeners();
-  lexer.addErrorListener(listener);
-  const parser = new STIXPatternParser(new CommonTokenStream(lexer));
-  parser.removeErrorListeners();
-  parser.addErrorListener(listener);
-  const tree = parser.pattern();
-  if (listener.errors.length > 0) return { ok: false, errors: listener.errors };
+  // Two stages, as ANTLR recommends: fast SLL prediction that gives up at the first error; only a pattern it
+  // refuses (or cannot decide) is parsed again with full LL and an error listener, for exact messages.
+  let tree: PatternContext;
+  try {
+    tree = runParser(text, null);
+  } catch (error) {
+    if (!(error instanceof ParseCancellationException)) throw error;
+    const listener = new Collect();
+    tree = runParser(text, listener);
+    if (listener.errors.length > 0) return { ok: false, errors: listener.errors };
+  }
   try {
     const ast = observations(tree.observationExpressions());
     return { ok: true, ast };
