@@ -67,7 +67,8 @@ export function buildBrandIndex(brands: readonly Brand[] = BRANDS): BrandIndex {
       official.set(d.toLowerCase(), brand);
       const info = parseDomain(d, { allowPrivateDomains: false });
       // only a domain that is itself registered lends its label (cr.mufg.jp says nothing about "mufg" alone)
-      if (info.domain === d && info.domainWithoutSuffix) add(brand, info.domainWithoutSuffix, false);
+      const label = info.domainWithoutSuffix;
+      if (info.domain === d && label && label.replace(/-/g, '').length >= 3) add(brand, label, false);
     }
   }
   const ja = brands

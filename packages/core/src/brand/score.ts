@@ -6,6 +6,7 @@ import { editDistance, skeleton } from './skeleton.ts';
 export type SignalKind =
   | 'lookalike_domain' // registered label looks exactly like the brand's (TLD swap, homograph, punycode)
   | 'official_in_subdomain' // `www.amazon.co.jp.evil.example`, `amazon-co-jp.evil.example`
+  | 'fake_domain_in_subdomain' // `rakvten-card.co.jp.evil.example`: a misspelt brand domain in the subdomain
   | 'registered_token' // `amazon-jp.example`, `epos-card-xyz.com`
   | 'registered_typo' // `amazom.com`, `arnazon.com`
   | 'registered_substring' // `myamazonsecure.com`
@@ -22,6 +23,7 @@ export type SignalKind =
 export const SIGNAL_WEIGHT: Readonly<Record<SignalKind, number>> = {
   lookalike_domain: 0.95,
   official_in_subdomain: 0.95,
+  fake_domain_in_subdomain: 0.8,
   registered_token: 0.9,
   registered_typo: 0.85,
   registered_substring: 0.8,
@@ -109,7 +111,8 @@ function scanHostPart(index: BrandIndex, found: Found, text: string, where: 'reg
   }
   for (const n of index.names) {
     if (n.length <= SHORT || runSet.has(n.key) || whole === n.key) continue;
-    if (whole.includes(n.key)) {
+    // substrings only for listed words: a domain label such as `digital` (digital.go.jp) is too common inside others
+    if (n.listed && whole.includes(n.key)) {
       note(found, n, registered ? 'registered_substring' : 'subdomain_substring', text);
       continue;
     }
@@ -117,7 +120,8 @@ function scanHostPart(index: BrandIndex, found: Found, text: string, where: 'reg
     if (budget === 0) continue;
     const candidates = registered ? [whole, ...runSet] : runSet;
     for (const c of candidates) {
-      if (Math.abs(c.length - n.key.length) > budget) continue;
+      // a typo needs five letters of its own: `card` is not a misspelt `dcard`
+      if (c.length < 5 || Math.abs(c.length - n.key.length) > budget) continue;
       if (editDistance(c, n.key, budget) <= budget) {
         note(found, n, registered ? 'registered_typo' : 'subdomain_typo', text);
         break;
@@ -129,13 +133,34 @@ function scanHostPart(index: BrandIndex, found: Found, text: string, where: 'reg
 /** A full official domain spelled inside the subdomain, with dots or hyphens: `amazon.co.jp.x.cn`, `amazon-co-jp.x.cn`. */
 function scanEmbeddedOfficial(index: BrandIndex, found: Found, parts: UrlParts): void {
   if (parts.subdomain.length === 0) return;
-  const sub = `.${parts.subdomain.join('.').replace(/[-_]/g, '.')}.`;
+  const shown = parts.subdomain.join('.');
+  const sub = `.${shown.replace(/[-_]/g, '.')}.`;
   for (const [domain, brand] of index.official) {
-    if (!sub.includes(`.${domain}.`)) continue;
+    if (!sub.includes(`.${domain.replace(/-/g, '.')}.`)) continue;
     const name: BrandName = { brand, name: domain, key: nameKey(domain), length: domain.length, listed: true };
-    note(found, name, 'official_in_subdomain', parts.subdomain.join('.'));
+    note(found, name, 'official_in_subdomain', shown);
+  }
+  // a label spelt like a domain (followed by com, co.jp, ne.jp…) is compared with brand names more loosely
+  const tokens = sub.split('.').filter((t) => t !== '');
+  for (let i = 0; i < tokens.length - 1; i++) {
+    if (!FAKE_SUFFIX_START.has(tokens[i + 1]!)) continue;
+    const candidates = [skeleton(tokens[i]!), ...(i > 0 ? [skeleton(tokens[i - 1]! + tokens[i]!)] : [])];
+    for (const n of index.names) {
+      if (n.length < 5) continue;
+      const budget = Math.max(typoBudget(n.length), Math.floor(n.length / 3));
+      for (const c of candidates) {
+        if (c === n.key || c.length < 5 || Math.abs(c.length - n.key.length) > budget) continue;
+        if (editDistance(c, n.key, budget) <= budget) {
+          note(found, n, 'fake_domain_in_subdomain', shown);
+          break;
+        }
+      }
+    }
   }
 }
+
+/** First labels of the suffixes phishers spell out in a subdomain (`brand.co.jp.evil.example`). */
+const FAKE_SUFFIX_START = new Set(['com', 'co', 'jp', 'ne', 'or', 'net']);
 
 function scanPath(index: BrandIndex, found: Found, path: string, kindToken: SignalKind, kindSub: SignalKind): void {
   if (path === '' || path === '/') return;
@@ -155,7 +180,7 @@ function scanPath(index: BrandIndex, found: Found, path: string, kindToken: Sign
   const flat = skeleton(path.replace(/[^a-z0-9]+/g, ''));
   for (const n of index.names) {
     if (segments.has(n.key) || (n.length > SHORT && tokens.has(n.key))) note(found, n, kindToken, path);
-    else if (n.length >= 6 && flat.includes(n.key)) note(found, n, kindSub, path);
+    else if (n.listed && n.length >= 6 && flat.includes(n.key)) note(found, n, kindSub, path);
   }
 }
 
