@@ -5,11 +5,11 @@
  * through the real need-to-know join (goal p99 < 20 ms). Rows are generated set-based in SQL (the import path is
  * measured by intel-import.bench.ts).
  *
- *   npx tsx bench/intel-correlation.bench.ts [--engine sqlite|postgres] [--rows 1000000] [--hot 100000]
+ *   npx tsx bench/intel-correlation.bench.ts [--engine sqlite|postgres] [--rows 2000000] [--hot 100000] [--explain]
  */
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type KyselyPlugin, sql } from 'kysely';
 import pino from 'pino';
 import { type PlaceTypeDef, registerPlaceType } from '../apps/server/src/modules/intel/places.ts';
 import { placesOf } from '../apps/server/src/modules/intel/service.ts';
@@ -22,8 +22,9 @@ import { createTestDatabase } from '../apps/server/src/testing/testDatabase.ts';
 const { values } = parseArgs({
   options: {
     engine: { type: 'string', default: 'sqlite' },
-    rows: { type: 'string', default: '1000000' },
+    rows: { type: 'string', default: '2000000' },
     hot: { type: 'string', default: '100000' },
+    explain: { type: 'boolean', default: false },
   },
 });
 const engine = values.engine === 'postgres' ? 'postgres' : 'sqlite';
@@ -187,6 +188,30 @@ try {
     lat.sort((x, y) => x - y);
     return { p50: lat[Math.floor(runs / 2)]!, p99: lat[Math.floor(runs * 0.99)]!, items, cursor };
   };
+  if (values.explain) {
+    // The plan of the first-page query exactly as placesOf builds it (captured by a plugin, run under EXPLAIN).
+    let captured: CompiledQuery | undefined;
+    const capture: KyselyPlugin = {
+      transformQuery: (a) => {
+        captured ??= p.db.db.getExecutor().compileQuery(a.node, a.queryId);
+        return a.node;
+      },
+      transformResult: async (a) => a.result,
+    };
+    for (const [who, s] of [
+      ['viewer', viewer],
+      ['outsider', outsider],
+    ] as const) {
+      captured = undefined;
+      await placesOf(p.db.db.withPlugin(capture), s, 1, { limit: 50, excludeType: 'source' });
+      const q = captured as CompiledQuery | undefined;
+      if (!q) continue;
+      const plan = await p.db.db.executeQuery<Record<string, unknown>>(
+        CompiledQuery.raw(`${pg ? 'explain (analyze, buffers)' : 'explain query plan'} ${q.sql}`, [...q.parameters]),
+      );
+      console.log(`--- plan (${who})\n${plan.rows.map((r) => Object.values(r).join(' ')).join('\n')}`);
+    }
+  }
   await measure(viewer, 20);
   const first = await measure(viewer, 300);
   const none = await measure(outsider, 5);

@@ -145,30 +145,54 @@ export async function placesOf(
   opts: { cursor?: string | undefined; limit: number; placeType?: string | undefined; excludeType?: string },
 ): Promise<PlacesPage> {
   const after = decodeCursor<[number]>(opts.cursor, 1);
-  let q = db
-    .selectFrom('observable_occurrences as oo')
-    .innerJoin('observable_places as pl', 'pl.num', 'oo.place_num')
-    .select([
-      'pl.num',
-      'pl.place_type',
-      'pl.place_id',
-      'oo.role',
-      'oo.role_decided_by',
-      'oo.role_decided_at',
-      'oo.first_seen',
-      'oo.last_seen',
-      'oo.seen_count',
-      'oo.reason',
-    ])
-    .where('oo.observable_num', '=', num)
-    .where(placeVisible(s, 'pl'));
-  if (opts.placeType) q = q.where('pl.place_type', '=', opts.placeType);
-  if (opts.excludeType) q = q.where('pl.place_type', '<>', opts.excludeType);
-  if (after) q = q.where('oo.place_num', '<', after[0]);
-  const rows = await q
-    .orderBy('oo.place_num', 'desc')
-    .limit(opts.limit + 1)
-    .execute();
+  const want = opts.limit + 1;
+  const rows = [];
+  // The occurrences are walked in index order, newest place first, in windows that grow ×4 (64, 256, … 16,384):
+  // each window is a range of the primary key, and only its rows are joined to the visibility test. The first page
+  // of a value seen 100,000 times thus reads a few dozen rows when the viewer may see most of them, and the plan
+  // is the same on both engines (PostgreSQL otherwise hash-joins all of the value's occurrences before the limit).
+  let below = after ? after[0] : null;
+  for (let window = Math.max(64, want); ; window = Math.min(window * 4, 16_384)) {
+    let w = db
+      .selectFrom('observable_occurrences')
+      .select('place_num')
+      .where('observable_num', '=', num)
+      .orderBy('place_num', 'desc')
+      .offset(window - 1)
+      .limit(1);
+    if (below !== null) w = w.where('place_num', '<', below);
+    const edge = await w.executeTakeFirst();
+    const low = edge ? Number(edge.place_num) : null; // null: the rest of the occurrences fit in this window
+    let q = db
+      .selectFrom('observable_occurrences as oo')
+      .innerJoin('observable_places as pl', 'pl.num', 'oo.place_num')
+      .select([
+        'pl.num',
+        'pl.place_type',
+        'pl.place_id',
+        'oo.role',
+        'oo.role_decided_by',
+        'oo.role_decided_at',
+        'oo.first_seen',
+        'oo.last_seen',
+        'oo.seen_count',
+        'oo.reason',
+      ])
+      .where('oo.observable_num', '=', num)
+      .where(placeVisible(s, 'pl'));
+    if (opts.placeType) q = q.where('pl.place_type', '=', opts.placeType);
+    if (opts.excludeType) q = q.where('pl.place_type', '<>', opts.excludeType);
+    if (below !== null) q = q.where('oo.place_num', '<', below);
+    if (low !== null) q = q.where('oo.place_num', '>=', low);
+    rows.push(
+      ...(await q
+        .orderBy('oo.place_num', 'desc')
+        .limit(want - rows.length)
+        .execute()),
+    );
+    if (rows.length >= want || low === null) break;
+    below = low;
+  }
   const page = rows.slice(0, opts.limit);
   const titles = new Map<string, string>();
   const byType = new Map<string, string[]>();
