@@ -4,10 +4,12 @@ import { register as backup } from './backup.ts';
 import { register as brand } from './brand.ts';
 import { register as classify } from './classify.ts';
 import { register as demo } from './demo.ts';
+import { register as exportMisp } from './exportMisp.ts';
 import { register as exportStix } from './exportStix.ts';
 import { register as extract } from './extract.ts';
 import { register as hunt } from './hunt.ts';
 import { register as importIocs } from './importIocs.ts';
+import { register as importMisp } from './importMisp.ts';
 import { register as importStix } from './importStix.ts';
 import { register as migrate } from './migrate.ts';
 import { register as partner } from './partner.ts';
@@ -28,7 +30,9 @@ export const commands: RegisterCommand[] = [
   extract,
   importIocs,
   importStix,
+  importMisp,
   exportStix,
+  exportMisp,
   hunt,
   classify,
   brand,
