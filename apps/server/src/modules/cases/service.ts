@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { renderDocumentNumber, todayJst } from '@renkei/core/calendar/index';
 import { type SqlBool, type Transaction, sql } from 'kysely';
+import { hasContentRole } from '../../platform/auth/policy.ts';
 import type { Subject } from '../../platform/auth/subject.ts';
 import type { Platform } from '../../platform/context.ts';
-import { decodeCursor, encodeCursor, pageLimit } from '../../platform/db/cursor.ts';
+import { decodeCursor, encodeCursor, likeContains, pageLimit } from '../../platform/db/cursor.ts';
 import type { AnyDb } from '../../platform/db/dialect.ts';
 import type { Database } from '../../platform/db/types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { cyberUnitId, reportVisible } from '../intake/access.ts';
-import { type CaseAction, actorOf, assertCaseAccess, canSeeRegistry, caseVisibleTo, memberCasesOf } from './access.ts';
+import { type CaseAction, actorOf, assertCaseAccess, canSeeRegistry, caseVisibleTo } from './access.ts';
 import { linkReport } from './records.ts';
 import type { CaseTable, CaseStage, CaseStatus, CaseType } from './tables.ts';
 import { addTimeline } from './timeline.ts';
@@ -318,51 +319,76 @@ export interface ListFilter {
   classification?: string;
 }
 
+/** Above this many index hits a term is "common": walking the member's own cases is cheaper than the hit set. */
+const SELECTIVE_HITS = 5000;
+
+/**
+ * Search over titles, summaries, numbers and timelines. A selective term reads the full-text index (FTS5 trigram /
+ * pg_trgm) and keeps the member's cases among its hits; a common term (thousands of hits) is checked case by case
+ * while walking the member's own cases in list order, which stops as soon as a page is full.
+ */
+async function searchFilter(p: Platform, text: string) {
+  const d = p.dialect;
+  const keys = [d.textSearchKeys(SEARCH, text), d.textSearchKeys(TIMELINE_SEARCH, text)];
+  let hits = 0;
+  for (const k of keys) {
+    const r = await sql<{ n: number }>`select count(*) as n from (${k} limit ${SELECTIVE_HITS}) t`.execute(p.db.db);
+    hits += Number(r.rows[0]?.n ?? 0);
+  }
+  if (hits < SELECTIVE_HITS) return sql<SqlBool>`(lm.case_id in (${keys[0]}) or lm.case_id in (${keys[1]}))`;
+  const pat = likeContains(text);
+  const op = sql.raw(d.ilike);
+  return sql<SqlBool>`(cases.title ${op} ${pat} escape '\\' or cases.summary ${op} ${pat} escape '\\'
+    or cases.case_number ${op} ${pat} escape '\\'
+    or exists (select 1 from case_timeline st where st.case_id = lm.case_id and st.body ${op} ${pat} escape '\\'))`;
+}
+
 /** The cases the subject is a member of, newest activity first, keyset-paged; `q` searches cases and timelines. */
 export async function listCases(p: Platform, s: Subject, f: ListFilter) {
   const limit = pageLimit(f.limit, 50, 200);
   const after = decodeCursor<[string, string]>(f.cursor, 2);
+  if (!hasContentRole(s)) return { items: [], nextCursor: null };
+  // Driven by the subject's own memberships in activity order (index case_members(user_id, case_updated_at,
+  // case_id)): the need-to-know rule of access.ts (member + clearance) is the join itself.
   let q = p.db.db
-    .selectFrom('cases')
+    .selectFrom('case_members as lm')
+    .innerJoin('cases', 'cases.id', 'lm.case_id')
     .select([
-      'id',
-      'case_number',
-      'title',
-      'type',
-      'classification_code',
-      'lead_unit_id',
-      'status',
-      'stage',
-      'tlp',
-      'confidentiality',
-      'updated_at',
+      'cases.id',
+      'cases.case_number',
+      'cases.title',
+      'cases.type',
+      'cases.classification_code',
+      'cases.lead_unit_id',
+      'cases.status',
+      'cases.stage',
+      'cases.tlp',
+      'cases.confidentiality',
+      'cases.updated_at',
+      'lm.case_updated_at as k',
     ])
-    .where(memberCasesOf(s));
-  if (f.status) q = q.where('status', '=', f.status);
-  if (f.stage) q = q.where('stage', '=', f.stage);
-  if (f.type) q = q.where('type', '=', f.type);
-  if (f.leadUnitId) q = q.where('lead_unit_id', '=', f.leadUnitId);
+    .where('lm.user_id', '=', s.userId)
+    .where('cases.confidentiality', '<=', s.clearance);
+  if (f.status) q = q.where('cases.status', '=', f.status);
+  if (f.stage) q = q.where('cases.stage', '=', f.stage);
+  if (f.type) q = q.where('cases.type', '=', f.type);
+  if (f.leadUnitId) q = q.where('cases.lead_unit_id', '=', f.leadUnitId);
   if (f.classification)
     q = q.where((eb) =>
       eb.or([
-        eb('classification_code', '=', f.classification!),
-        eb('classification_code', 'like', `${f.classification}.%`),
+        eb('cases.classification_code', '=', f.classification!),
+        eb('cases.classification_code', 'like', `${f.classification}.%`),
       ]),
     );
   const text = f.q?.trim();
-  if (text) {
-    const d = p.dialect;
-    q = q.where(
-      sql<SqlBool>`(cases.id in (${d.textSearchKeys(SEARCH, text)}) or cases.id in (${d.textSearchKeys(TIMELINE_SEARCH, text)}))`,
-    );
-  }
+  if (text) q = q.where(await searchFilter(p, text));
   if (after)
     q = q.where(
-      sql<SqlBool>`(cases.updated_at < ${after[0]} or (cases.updated_at = ${after[0]} and cases.id < ${after[1]}))`,
+      sql<SqlBool>`(lm.case_updated_at < ${after[0]} or (lm.case_updated_at = ${after[0]} and lm.case_id < ${after[1]}))`,
     );
   const rows = await q
-    .orderBy('updated_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('lm.case_updated_at', 'desc')
+    .orderBy('lm.case_id', 'desc')
     .limit(limit + 1)
     .execute();
   const page = rows.slice(0, limit);
@@ -381,7 +407,7 @@ export async function listCases(p: Platform, s: Subject, f: ListFilter) {
       confidentiality: r.confidentiality,
       updatedAt: r.updated_at,
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.updated_at, last.id]) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor([last.k, last.id]) : null,
   };
 }
 

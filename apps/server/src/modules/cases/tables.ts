@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Tables of the cases module (migration 0008_cases); added to the shared Database type. */
 
 /** 事件種別 */
@@ -54,6 +56,8 @@ export interface CaseMemberTable {
   via: string;
   /** The reason of an emergency override. */
   reason: string | null;
+  /** Copy of cases.updated_at, kept by triggers (migration 0008): never written by the application. */
+  case_updated_at: Generated<string>;
 }
 
 /** 支援所属 */

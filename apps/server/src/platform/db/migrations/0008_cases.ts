@@ -107,9 +107,16 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .addColumn('added_at', 'text', (c) => c.notNull())
     .addColumn('via', 'text', (c) => c.notNull())
     .addColumn('reason', 'text')
+    // A copy of cases.updated_at kept by triggers: each member's list is one keyset walk of his own index.
+    .addColumn('case_updated_at', 'text', (c) => c.notNull().defaultTo(''))
     .addPrimaryKeyConstraint('case_members_pk', ['case_id', 'user_id'])
     .execute();
   await db.schema.createIndex('case_members_user').on('case_members').columns(['user_id', 'case_id']).execute();
+  await db.schema
+    .createIndex('case_members_user_updated')
+    .on('case_members')
+    .columns(['user_id', 'case_updated_at', 'case_id'])
+    .execute();
 
   await db.schema
     .createTable('case_units')
@@ -201,6 +208,11 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     .execute();
 
   if (engine === 'sqlite') {
+    await sql`create trigger case_members_touch_ins after insert on case_members begin
+      update case_members set case_updated_at = (select updated_at from cases where id = new.case_id)
+      where case_id = new.case_id and user_id = new.user_id; end`.execute(db);
+    await sql`create trigger cases_touch_members after update of updated_at on cases begin
+      update case_members set case_updated_at = new.updated_at where case_id = new.id; end`.execute(db);
     // Trigram FTS5 tables keyed by the record id (UNINDEXED); kept by triggers. Timeline entries are never edited.
     await sql`create virtual table cases_fts using fts5(key unindexed, title, summary, case_number, tokenize='trigram')`.execute(
       db,
@@ -219,6 +231,20 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
     await sql`create trigger case_timeline_fts_ins after insert on case_timeline begin
       insert into case_timeline_fts(key, body) values (new.case_id, new.body); end`.execute(db);
   } else {
+    await sql`create function case_members_touch() returns trigger language plpgsql as $$
+      begin new.case_updated_at := (select updated_at from cases where id = new.case_id); return new; end $$`.execute(
+      db,
+    );
+    await sql`create trigger case_members_touch_ins before insert on case_members
+      for each row execute function case_members_touch()`.execute(db);
+    await sql`create function cases_touch_members() returns trigger language plpgsql as $$
+      begin update case_members set case_updated_at = new.updated_at where case_id = new.id; return null; end $$`.execute(
+      db,
+    );
+    await sql`create trigger cases_touch_members after update of updated_at on cases
+      for each row when (old.updated_at is distinct from new.updated_at) execute function cases_touch_members()`.execute(
+      db,
+    );
     await sql`create extension if not exists pg_trgm`.execute(db);
     await sql`create index cases_title_trgm on cases using gin (title gin_trgm_ops)`.execute(db);
     await sql`create index cases_summary_trgm on cases using gin (summary gin_trgm_ops)`.execute(db);
