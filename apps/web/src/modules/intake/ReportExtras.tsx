@@ -124,7 +124,14 @@ export function ChannelDetails({ report }: { report: Report }) {
     ['intake.npa.legend', report.details.npa, 'npa'],
     ['intake.business', report.details.business, 'biz'],
     ['intake.partnerName', report.details.partner, 'partner'],
+    ['intake.channels.patrol', report.details.patrol, 'patrol'],
   ];
+  const units = useQuery({
+    queryKey: ['intake', 'units'],
+    queryFn: intakeApi.units,
+    enabled: Boolean(report.details.npa?.routedUnitId),
+  });
+  const unitName = (id: unknown) => units.data?.items.find((u) => u.id === id)?.name ?? String(id);
   const present = groups.filter(([, v]) => v && Object.keys(v).length > 0);
   if (present.length === 0) return null;
   return (
@@ -141,7 +148,7 @@ export function ChannelDetails({ report }: { report: Report }) {
                   <Table.Th scope="row" w={240}>
                     {t(`intake.fieldNames.${k}`, { defaultValue: k })}
                   </Table.Th>
-                  <Table.Td style={{ wordBreak: 'break-all' }}>{show(x)}</Table.Td>
+                  <Table.Td style={{ wordBreak: 'break-all' }}>{k === 'routedUnitId' ? unitName(x) : show(x)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -23,6 +23,9 @@ export function StaffEntryPage() {
   const [category, setCategory] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [partner, setPartner] = useState('');
+  const [partnerRef, setPartnerRef] = useState('');
+  const [patrolOn, setPatrolOn] = useState('');
+  const [patrolWhere, setPatrolWhere] = useState('');
   const [organisation, setOrganisation] = useState('');
   const [ihc, setIhc] = useState<IhcFields>({});
   const [npa, setNpa] = useState<NpaFields>({});
@@ -52,7 +55,12 @@ export function StaffEntryPage() {
         ...(amount ? { amountYen: Number(amount) } : {}),
         ...(category ? { category } : {}),
         ...(note ? { note } : {}),
-        ...(channel === 'partner' && partner ? { partner: { name: partner } } : {}),
+        ...(channel === 'partner' && partner
+          ? { partner: { name: partner, ...(partnerRef ? { reference: partnerRef } : {}) } }
+          : {}),
+        ...(channel === 'patrol' && (patrolOn || patrolWhere)
+          ? { patrol: compact({ foundOn: patrolOn, location: patrolWhere }) }
+          : {}),
         ...(ihcBody ? { ihc: ihcBody } : {}),
         ...(npaBody ? { npa: npaBody } : {}),
         ...(bizBody ? { business: bizBody } : {}),
@@ -114,11 +122,33 @@ export function StaffEntryPage() {
             />
           </Group>
           {channel === 'partner' && (
-            <TextInput
-              label={t('intake.partnerName')}
-              value={partner}
-              onChange={(e) => setPartner(e.currentTarget.value)}
-            />
+            <Group grow>
+              <TextInput
+                label={t('intake.partnerName')}
+                value={partner}
+                onChange={(e) => setPartner(e.currentTarget.value)}
+              />
+              <TextInput
+                label={t('intake.partnerReference')}
+                value={partnerRef}
+                onChange={(e) => setPartnerRef(e.currentTarget.value)}
+              />
+            </Group>
+          )}
+          {channel === 'patrol' && (
+            <Group grow align="flex-start">
+              <TextInput
+                type="date"
+                label={t('intake.patrol.foundOn')}
+                value={patrolOn}
+                onChange={(e) => setPatrolOn(e.currentTarget.value)}
+              />
+              <TextInput
+                label={t('intake.patrol.location')}
+                value={patrolWhere}
+                onChange={(e) => setPatrolWhere(e.currentTarget.value)}
+              />
+            </Group>
           )}
           {channel === 'ihc' && <IhcSection value={ihc} onChange={setIhc} />}
           {channel === 'npa_online' && <NpaSection value={npa} onChange={setNpa} />}

@@ -66,6 +66,7 @@ export interface Report extends QueueItem {
     npa?: { prefecture?: string; routedUnitId?: string; reference?: string } | null;
     business?: Record<string, unknown> | null;
     partner?: { name: string; reference?: string } | null;
+    patrol?: { foundOn?: string; location?: string } | null;
   };
   receivingUnitId: string;
   observables: Observable[];
