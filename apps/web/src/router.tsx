@@ -37,6 +37,8 @@ import { GraphBenchPage } from './modules/intel/GraphBenchPage';
 import { GraphPage } from './modules/intel/GraphPage';
 import { ImportPage } from './modules/intel/ImportPage';
 import { ObservablePage } from './modules/intel/ObservablePage';
+import { ExportPage as SharingExportPage } from './modules/sharing/ExportPage';
+import { PartnersPage } from './modules/sharing/PartnersPage';
 import { SearchPage } from './modules/intel/SearchPage';
 import { OutboxPage } from './modules/outbox/OutboxPage';
 
@@ -157,6 +159,12 @@ const intelRoutes = [
   intelPage('/intel/import', ImportPage),
 ] as const;
 
+// Sharing (連携先・提供), issue 9.
+const sharingRoutes = [
+  createRoute({ getParentRoute: () => appRoute, path: '/sharing', component: PartnersPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/sharing/export', component: SharingExportPage }),
+] as const;
+
 // Detection (フィード・ログ照合), issue 8.
 const detectionRoutes = [
   createRoute({ getParentRoute: () => appRoute, path: '/detection', component: FeedsPage }),
@@ -188,6 +196,7 @@ const routeTree = rootRoute.addChildren([
     auditRoute,
     ...intakeRoutes,
     ...intelRoutes,
+    ...sharingRoutes,
     ...detectionRoutes,
     ...casesRoutes,
   ]),

@@ -13,6 +13,7 @@ import {
   IconListSearch,
   IconRadar,
   IconRss,
+  IconShare,
   IconUsers,
   type Icon,
 } from '@tabler/icons-react';
@@ -27,6 +28,7 @@ export interface NavItem {
     | '/admin/tokens'
     | '/audit'
     | '/intel'
+    | '/sharing'
     | '/detection'
     | '/intake'
     | '/cases'
@@ -46,6 +48,7 @@ export const navItems: NavItem[] = [
   { to: '/', labelKey: 'nav.home', icon: IconHome, group: 'main' },
   { to: '/intake', labelKey: 'nav.intake', icon: IconInbox, group: 'main' },
   { to: '/intel', labelKey: 'intel.nav', icon: IconRadar, group: 'main' },
+  { to: '/sharing', labelKey: 'sharing.nav', icon: IconShare, group: 'main' },
   { to: '/detection', labelKey: 'detection.nav', icon: IconRss, group: 'main' },
   { to: '/cases', labelKey: 'cases.nav', icon: IconBriefcase, group: 'main' },
   { to: '/admin/units', labelKey: 'nav.units', icon: IconBuilding, ability: 'manageOrganisation', group: 'admin' },
