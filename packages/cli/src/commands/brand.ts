@@ -5,6 +5,8 @@ import { CliFailure } from '../failure.ts';
 
 const KIND_JA: Record<string, string> = {
   lookalike_domain: '類似ドメイン',
+  short_lookalike_domain: '類似ドメイン（短い名前）',
+  fake_domain_in_subdomain: 'サブドメインに偽の正規ドメイン',
   official_in_subdomain: 'サブドメインに正規ドメイン',
   registered_token: 'ドメイン名にブランド語',
   registered_typo: 'ドメイン名の綴り違い',

@@ -42,6 +42,9 @@ export interface BrandIndex {
   ja: ReadonlyArray<{ brand: Brand; text: string }>;
 }
 
+/** Official domains whose label is an everyday word: official, but the word alone names no brand (`live-support`). */
+const PLAIN_WORDS = new Set(['digital', 'live', 'office', 'meta', 'line', 'windows', 'ana', 'jal', 'kabu', 'post']);
+
 export const nameKey = (s: string): string => skeleton(s.replace(/[-_]/g, ''));
 
 /** Builds the look-up tables for a list of brands (the shipped list unless another is given, e.g. in tests). */
@@ -68,7 +71,9 @@ export function buildBrandIndex(brands: readonly Brand[] = BRANDS): BrandIndex {
       const info = parseDomain(d, { allowPrivateDomains: false });
       // only a domain that is itself registered lends its label (cr.mufg.jp says nothing about "mufg" alone)
       const label = info.domainWithoutSuffix;
-      if (info.domain === d && label && label.replace(/-/g, '').length >= 3) add(brand, label, false);
+      if (info.domain === d && label && label.replace(/-/g, '').length >= 3 && !PLAIN_WORDS.has(label)) {
+        add(brand, label, false);
+      }
     }
   }
   const ja = brands

@@ -5,6 +5,7 @@ import { editDistance, skeleton } from './skeleton.ts';
 /** Where and how a brand showed up. */
 export type SignalKind =
   | 'lookalike_domain' // registered label looks exactly like the brand's (TLD swap, homograph, punycode)
+  | 'short_lookalike_domain' // the same for a name of three letters or fewer
   | 'official_in_subdomain' // `www.amazon.co.jp.evil.example`, `amazon-co-jp.evil.example`
   | 'fake_domain_in_subdomain' // `rakvten-card.co.jp.evil.example`: a misspelt brand domain in the subdomain
   | 'registered_token' // `amazon-jp.example`, `epos-card-xyz.com`
@@ -22,6 +23,7 @@ export type SignalKind =
 /** How much each kind of signal alone says (0..1); named brands need THRESHOLD. Tuned on June 2022 only. */
 export const SIGNAL_WEIGHT: Readonly<Record<SignalKind, number>> = {
   lookalike_domain: 0.95,
+  short_lookalike_domain: 0.55,
   official_in_subdomain: 0.95,
   fake_domain_in_subdomain: 0.8,
   registered_token: 0.9,
@@ -102,7 +104,10 @@ function scanHostPart(index: BrandIndex, found: Found, text: string, where: 'reg
   const runSet = new Set(runs);
   const registered = where === 'registered';
   if (registered) {
-    for (const n of index.byKey.get(whole) ?? []) note(found, n, 'lookalike_domain', text);
+    for (const n of index.byKey.get(whole) ?? []) {
+      // a two- or three-letter label alone (goo.gs, au.example) is too weak to name a brand
+      note(found, n, n.length > 3 ? 'lookalike_domain' : 'short_lookalike_domain', text);
+    }
   }
   for (const run of runSet) {
     if (registered && run === whole) continue; // already the whole label
@@ -236,17 +241,31 @@ export function scoreBrand(input: string, index: BrandIndex = defaultBrandIndex(
   scanJapanese(index, found, parts.path, 'japanese_path');
 
   const ranked = [...found].map(([brand, kinds]) => {
-    const listed = [...kinds.values()].some((v) => v.name.listed);
-    const longest = Math.max(...[...kinds.values()].map((v) => v.name.length));
-    return { brand, kinds, score: combine(kinds.keys()), listed, longest };
+    const names = [...kinds.values()].map((v) => v.name);
+    const key = names.reduce((a, n) => (n.key.length > a.length ? n.key : a), '');
+    return { brand, kinds, score: combine(kinds.keys()), listed: names.some((n) => n.listed), key };
   });
   // best score first; on a tie a listed word beats a domain label, then the longer name (mufgcard over mufg)
-  ranked.sort((a, b) => b.score - a.score || Number(b.listed) - Number(a.listed) || b.longest - a.longest);
-  const best = ranked[0];
+  ranked.sort((a, b) => b.score - a.score || Number(b.listed) - Number(a.listed) || b.key.length - a.key.length);
+  let best = ranked[0];
   if (!best) return { input, brand: null, score: 0, signals: [] };
   let score = best.score;
   const second = ranked[1];
-  if (second && second.score === best.score && second.listed === best.listed && second.longest === best.longest) {
+  if (
+    second &&
+    second.score >= best.score - 0.1 &&
+    second.key.length > best.key.length &&
+    second.key.includes(best.key)
+  ) {
+    // nearly as strong and more specific (`smbc-cardc` is a misspelt smbc-card, not smbc): the specific one
+    best = second;
+    score = second.score;
+  } else if (
+    second &&
+    second.score === best.score &&
+    second.listed === best.listed &&
+    second.key.length === best.key.length
+  ) {
     score -= 0.2; // two brands fit equally well: not confident
   }
   const signals = [...best.kinds].map(([kind, v]) => ({ kind, name: v.name.name, found: v.found }));
