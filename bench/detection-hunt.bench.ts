@@ -72,12 +72,12 @@ async function write(path: string, gen: () => Generator<string>) {
   for (const s of gen()) {
     buf += s;
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((res) => out.once('drain', res));
+      if (!out.write(buf)) await new Promise<void>((res) => out.once('drain', () => res()));
       buf = '';
     }
   }
   out.write(buf);
-  await new Promise((res) => out.end(res));
+  await new Promise<void>((res) => out.end(() => res()));
 }
 
 async function prepare(): Promise<Ind[]> {

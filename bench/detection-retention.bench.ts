@@ -106,8 +106,9 @@ async function benchPurge(n: number): Promise<void> {
                 role: 'unknown',
                 role_decided_by: null,
                 role_decided_at: null,
-                first_seen: long,
-                last_seen: long,
+                // Occurrence dates are epoch seconds (intel migration 0007).
+                first_seen: Math.floor(Date.parse(long) / 1000),
+                last_seen: Math.floor(Date.parse(long) / 1000),
                 seen_count: 1,
                 source_id: null,
                 reason: null,

@@ -184,7 +184,7 @@ describe.each(testEngines())('detection on %s', (engine) => {
     const again = (await api(analyst, 'POST', `/feeds/${feed.id}/collect`)).json();
     expect(again.run.outcome).toBe('changed');
     expect(again.feed.health).toBe('ok');
-  });
+  }, 180_000);
 
   it('maps CSV columns of a feed and refuses bad configuration with a 400', async () => {
     feeds.set('/list.csv', 'first_seen,indicator,kind\n2026-03-30T00:00:00Z,203.0.113.80,ipv4\n', '"c1"');
@@ -217,7 +217,7 @@ describe.each(testEngines())('detection on %s', (engine) => {
       intervalMinutes: 60,
     });
     expect(dup.statusCode).toBe(409);
-  });
+  }, 180_000);
 
   it('hunts the fixture logs and finds exactly the planted matches', async () => {
     const lines = (xs: string[]) => xs.join('\n');
@@ -295,7 +295,7 @@ describe.each(testEngines())('detection on %s', (engine) => {
       payload: 'x',
     });
     expect(refused.statusCode).toBe(403);
-  });
+  }, 180_000);
 
   it('purges expired feed-only indicators by type policy, keeps those in records, and the audit chain stays whole', async () => {
     await importIndicators(t.platform, null, Readable.from(['hxxp://old-phish[.]xyz/a\nhxxp://kept-phish[.]xyz/b\n']), {
@@ -310,8 +310,8 @@ describe.each(testEngines())('detection on %s', (engine) => {
       payload: '1 2 3 GET http://kept-phish.xyz/b\n',
     });
     expect(up.json().recorded).toBe(1);
-    expect((await api(viewer, 'PUT', '/retention/url', { purgeAfterDays: 0 })).statusCode).toBe(403);
-    expect((await api(analyst, 'PUT', '/retention/url', { purgeAfterDays: 30 })).statusCode).toBe(200);
+    expect((await api(viewer, 'PATCH', '/retention/url', { purgeAfterDays: 0 })).statusCode).toBe(403);
+    expect((await api(analyst, 'PATCH', '/retention/url', { purgeAfterDays: 30 })).statusCode).toBe(200);
     const policies = (await api(viewer, 'GET', '/retention')).json().items;
     expect(policies.find((x: { type: string }) => x.type === 'url')).toMatchObject({
       expiryDays: 180,
@@ -333,5 +333,5 @@ describe.each(testEngines())('detection on %s', (engine) => {
       .execute();
     expect(audit.length).toBeGreaterThanOrEqual(1);
     expect((await verifyAuditChain(t.platform.db.db)).ok).toBe(true);
-  });
+  }, 180_000);
 });

@@ -94,7 +94,7 @@ export const detectionModule: RenkeiModule = {
     });
 
     app.get('/retention', { ...read, schema: { tags } }, async () => listPolicies(p));
-    app.put(
+    app.patch(
       '/retention/:type',
       {
         config: { action: 'detection.retention' },
