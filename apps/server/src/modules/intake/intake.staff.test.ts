@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../testing/engines.ts';
 import { type SignedIn, makeUser, signIn, unitId } from '../../testing/factories.ts';
 import { type TestContext, createTestContext } from '../../testing/testPlatform.ts';
+import { ensureRoutingRules } from './routingRules.ts';
 
 // Staff work on several reports: routing-rule editing, bulk actions, person history, IHC / NPA entries, and the
 // promotion of a similar-text cluster to a campaign — each with the refusals a user relies on.
@@ -98,6 +99,12 @@ describe.each(testEngines())('intake staff work on %s', (engine) => {
     expect(log).toHaveLength(1);
     const units = (await get(officer, '/api/intake/units')).json().items;
     expect(units.map((u: { code: string }) => u.code)).toContain('st-aizuwakamatsu');
+
+    // an emptied rule set stays empty: a restarted process (a platform object not seen before) does not re-seed it
+    expect((await put(analyst, '/api/intake/routing-rules', { rules: [] })).json().items).toEqual([]);
+    await ensureRoutingRules(Object.create(t.platform) as typeof t.platform);
+    expect((await get(analyst, '/api/intake/routing-rules')).json().items).toEqual([]);
+    expect((await put(analyst, '/api/intake/routing-rules', { rules })).statusCode).toBe(200);
   });
 
   it('acts on several reports in one transaction, audited per report, refusing what the user may not see', async () => {
