@@ -90,6 +90,20 @@ for (const file of files) {
   console.log(
     `|  |  | ratio renkei / baseline | ${(ours.accuracy / base.accuracy).toFixed(2)} | ${(ours.precision / base.precision).toFixed(2)} | ${(ours.coverage / base.coverage).toFixed(2)} |  |`,
   );
+  if (file === TUNING) {
+    console.log('\nPer label (largest 15), renkei scorer: rows, named right, named wrong');
+    const per = new Map<string, [number, number, number]>();
+    for (const r of rows) {
+      const e = per.get(r.label) ?? [0, 0, 0];
+      per.set(r.label, e);
+      e[0]++;
+      const b = scoreBrand(r.url).brand;
+      if (b === r.label) e[1]++;
+      else if (b !== null) e[2]++;
+    }
+    const top = [...per].sort((a, b) => b[1][0] - a[1][0]).slice(0, 15);
+    console.log(top.map(([l, [n, ok, bad]]) => `${l} ${n}/${ok}/${bad}`).join(' · '));
+  }
   const unknown = new Set(rows.map((r) => r.label).filter((l) => !labels.has(l)));
   if (unknown.size > 0) console.log(`\n${file}: labels with no entry in brands.json: ${[...unknown].join(', ')}\n`);
   if (showErrors > 0) {

@@ -135,3 +135,13 @@ describe('building blocks', () => {
     for (const b of BRANDS) for (const w of b.words) expect(w).toMatch(/^[a-z0-9-]+$/);
   });
 });
+
+describe('observables', () => {
+  it('url and domain observables get a verdict, other types none', async () => {
+    const { brandOfObservable } = await import('./index.ts');
+    expect(brandOfObservable('domain', 'eposcard.co.jp.evil-example.cn')?.brand).toBe('エポスカード');
+    expect(brandOfObservable('url', 'https://www.eposcard.co.jp/')?.brand).toBeNull();
+    expect(brandOfObservable('ipv4', '192.0.2.1')).toBeUndefined();
+    expect(brandOfObservable('email', 'support@amazon-jp.example')).toBeUndefined();
+  });
+});

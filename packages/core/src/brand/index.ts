@@ -11,3 +11,4 @@ export {
   scoreBrand,
   THRESHOLD,
 } from './score.ts';
+export { BRAND_OBSERVABLE_TYPES, brandOfObservable } from './observable.ts';
