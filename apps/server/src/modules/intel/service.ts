@@ -150,7 +150,8 @@ export async function placesOf(
   // The occurrences are walked in index order, newest place first, in windows that grow ×4 (64, 256, … 16,384):
   // each window is a range of the primary key, and only its rows are joined to the visibility test. The first page
   // of a value seen 100,000 times thus reads a few dozen rows when the viewer may see most of them, and the plan
-  // is the same on both engines (PostgreSQL otherwise hash-joins all of the value's occurrences before the limit).
+  // is the same on both engines (without the bounds PostgreSQL misjudged the value's share of the occurrences and
+  // merge-joined from the newest place of any value).
   let below = after ? after[0] : null;
   for (let window = Math.max(64, want); ; window = Math.min(window * 4, 16_384)) {
     let w = db
@@ -158,11 +159,13 @@ export async function placesOf(
       .select('place_num')
       .where('observable_num', '=', num)
       .orderBy('place_num', 'desc')
-      .offset(window - 1)
-      .limit(1);
+      .limit(window);
     if (below !== null) w = w.where('place_num', '<', below);
-    const edge = await w.executeTakeFirst();
-    const low = edge ? Number(edge.place_num) : null; // null: the rest of the occurrences fit in this window
+    const nums = await w.execute();
+    if (nums.length === 0) break;
+    // Both ends of the window, on both sides of the join: the planners then see a small range, not "every place".
+    const high = Number(nums[0]!.place_num);
+    const low = Number(nums.at(-1)!.place_num);
     let q = db
       .selectFrom('observable_occurrences as oo')
       .innerJoin('observable_places as pl', 'pl.num', 'oo.place_num')
@@ -182,15 +185,18 @@ export async function placesOf(
       .where(placeVisible(s, 'pl'));
     if (opts.placeType) q = q.where('pl.place_type', '=', opts.placeType);
     if (opts.excludeType) q = q.where('pl.place_type', '<>', opts.excludeType);
-    if (below !== null) q = q.where('oo.place_num', '<', below);
-    if (low !== null) q = q.where('oo.place_num', '>=', low);
+    q = q
+      .where('oo.place_num', '>=', low)
+      .where('oo.place_num', '<=', high)
+      .where('pl.num', '>=', low)
+      .where('pl.num', '<=', high);
     rows.push(
       ...(await q
         .orderBy('oo.place_num', 'desc')
         .limit(want - rows.length)
         .execute()),
     );
-    if (rows.length >= want || low === null) break;
+    if (rows.length >= want || nums.length < window) break;
     below = low;
   }
   const page = rows.slice(0, opts.limit);
