@@ -8,6 +8,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { taxiiServer } from './modules/sharing/taxii/server.ts';
 import { modules } from './modules.ts';
 import type { Platform } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
@@ -99,6 +100,9 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
     if (m.rules) platform.policy.registerAll(m.rules);
     await app.register(m.routes, { prefix: `/api/${m.prefix}`, platform });
   }
+
+  // TAXII 2.1 for partners' machines (its own media types and error resource; rules come with the sharing module).
+  await app.register(taxiiServer, { prefix: '/taxii2', platform });
 
   const serveWeb = options.serveWeb !== false && existsSync(`${WEB_DIST}index.html`);
   if (serveWeb) {

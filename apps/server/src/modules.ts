@@ -11,7 +11,9 @@ import { intakeModule, intakePublicModule } from './modules/intake/index.ts';
 import { intelModule } from './modules/intel/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
 import { outboxModule } from './modules/outbox/index.ts';
+import { requestsModule } from './modules/requests/index.ts';
 import { sharingModule } from './modules/sharing/index.ts';
+import { taxiiModule } from './modules/sharing/taxii/index.ts';
 import type { RenkeiModule } from './platform/module.ts';
 
 /** The explicit, ordered list of modules (ARCHITECTURE.md). */
@@ -24,6 +26,7 @@ export const modules: RenkeiModule[] = [
   documentsModule,
   intelModule,
   sharingModule,
+  taxiiModule,
   detectionModule,
   intakeModule,
   intakePublicModule,
@@ -33,4 +36,5 @@ export const modules: RenkeiModule[] = [
   caseJointModule,
   caseAssistanceModule,
   npaReportsModule,
+  requestsModule,
 ];

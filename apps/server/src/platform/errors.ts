@@ -16,6 +16,53 @@ export const ERRORS = {
     en: 'The MISP event is not valid and was not imported.',
   },
   UNKNOWN_FIELD: { status: 400, ja: '不明な項目が含まれています。', en: 'The request contains an unknown field.' },
+  REQUEST_BANK_UNKNOWN: {
+    status: 400,
+    ja: '金融機関コードが全銀コードにありません。',
+    en: 'No bank has that code.',
+  },
+  REQUEST_BRANCH_UNKNOWN: {
+    status: 400,
+    ja: 'その金融機関に該当する支店コードがありません。',
+    en: 'The bank has no branch with that code.',
+  },
+  REQUEST_ACCOUNT_NUMBER_INVALID: {
+    status: 400,
+    ja: '口座番号は7桁の数字で入力してください。',
+    en: 'The account number must be 7 digits.',
+  },
+  REQUEST_KANA_INVALID: {
+    status: 400,
+    ja: '口座名義人のカナに全銀で使えない文字があります。',
+    en: 'The holder name has a character outside the Zengin set.',
+  },
+  REQUEST_FIELD_MISSING: { status: 400, ja: '依頼種別の必須項目が未入力です。', en: 'A required field is missing.' },
+  REQUEST_RECIPIENT_KIND: {
+    status: 400,
+    ja: 'この依頼種別はその宛先に送れません。',
+    en: 'This request type cannot go to that recipient.',
+  },
+  REQUEST_PRESERVATION_LIMIT: {
+    status: 409,
+    ja: '通信履歴の保全期間は延長を含め通じて60日を超えられません。',
+    en: 'A preservation period cannot exceed 60 days in total, extensions included.',
+  },
+  REQUEST_SELF_APPROVAL: { status: 403, ja: '起案者は自らの依頼を決裁できません。', en: 'The drafter cannot approve.' },
+  REQUEST_NOT_UNIT_HEAD: {
+    status: 403,
+    ja: '依頼の決裁は起案所属の所属長が行います。',
+    en: 'Only the head of the drafting unit approves.',
+  },
+  REQUEST_BAD_TRANSITION: {
+    status: 409,
+    ja: '現在の状態ではその操作はできません。',
+    en: 'The request is not in a state that allows this.',
+  },
+  REQUEST_NO_ADDRESS: {
+    status: 409,
+    ja: '宛先にメールアドレスが登録されていません（FAX送付は印刷してください）。',
+    en: 'The recipient has no e-mail address (print the letter for FAX).',
+  },
   PASSWORD_TOO_WEAK: {
     status: 400,
     ja: 'パスワードは12文字以上で、ログインIDや現在のパスワードと異なるものにしてください。',
@@ -78,6 +125,16 @@ export const ERRORS = {
     status: 415,
     ja: 'この形式のデータは受け付けていません。',
     en: 'This content type is not accepted.',
+  },
+  NOT_ACCEPTABLE: {
+    status: 406,
+    ja: '要求された形式（Accept）では応答できません。',
+    en: 'The requested media type (Accept) is not supported.',
+  },
+  UNPROCESSABLE: {
+    status: 422,
+    ja: '形式は正しいものの、内容を処理できません。',
+    en: 'The request is well formed but cannot be processed.',
   },
   ACCOUNT_LOCKED: {
     status: 423,

@@ -3,6 +3,7 @@ import { register as audit } from './audit.ts';
 import { register as backup } from './backup.ts';
 import { register as brand } from './brand.ts';
 import { register as classify } from './classify.ts';
+import { register as collection } from './collection.ts';
 import { register as demo } from './demo.ts';
 import { register as exportMisp } from './exportMisp.ts';
 import { register as exportStix } from './exportStix.ts';
@@ -27,6 +28,7 @@ export const commands: RegisterCommand[] = [
   user,
   token,
   partner,
+  collection,
   extract,
   importIocs,
   importStix,

@@ -38,7 +38,15 @@ function bearerOf(request: FastifyRequest): string | null {
   const h = request.headers.authorization;
   if (!h) return null;
   const m = /^Bearer\s+(\S+)$/i.exec(h);
-  return m?.[1] ?? '';
+  if (m) return m[1] ?? '';
+  // TAXII 2.1 clients often only speak HTTP Basic: the API token is the password (the user name is not checked).
+  const b = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(h);
+  if (b && request.url.startsWith('/taxii2/')) {
+    const decoded = Buffer.from(b[1] ?? '', 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon >= 0 ? decoded.slice(colon + 1) : '';
+  }
+  return '';
 }
 
 /**

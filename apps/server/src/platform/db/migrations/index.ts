@@ -11,6 +11,9 @@ import * as m0008 from './0008_cases.ts';
 import * as m0009 from './0009_case_work.ts';
 import * as m0010 from './0010_sharing.ts';
 import * as m0011 from './0011_detection.ts';
+import * as m0012 from './0012_taxii.ts';
+import * as m0013 from './0013_requests.ts';
+import * as m0015 from './0015_request_recipients.ts';
 
 export interface RenkeiMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -32,4 +35,7 @@ export const migrations: Record<string, RenkeiMigration> = {
   '0009_case_work': m0009,
   '0010_sharing': m0010,
   '0011_detection': m0011,
+  '0012_taxii': m0012,
+  '0013_requests': m0013,
+  '0015_request_recipients': m0015,
 };
