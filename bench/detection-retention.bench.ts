@@ -181,6 +181,7 @@ async function childImport(mb: number): Promise<void> {
       { name: 'big', url: `http://127.0.0.1:${port}/feed.txt`, format: 'txt', tlp: 'amber', intervalMinutes: 60 },
       null,
     );
+    const rssBeforeMb = process.memoryUsage().rss / 1024 / 1024;
     const t0 = performance.now();
     const r = await collectFeed(p, feed.id);
     const seconds = (performance.now() - t0) / 1000;
@@ -192,6 +193,7 @@ async function childImport(mb: number): Promise<void> {
         lines: r.lines,
         bytes: r.bytes,
         maxRssMb: process.resourceUsage().maxRSS / 1024,
+        rssBeforeMb,
       }),
     );
   } finally {
@@ -217,11 +219,12 @@ async function main(): Promise<void> {
       lines: number;
       bytes: number;
       maxRssMb: number;
+      rssBeforeMb: number;
       error: string | null;
     };
     console.log(
       `feed import (${engine}): ${size} MB, ${o.lines.toLocaleString()} lines, ${o.outcome}${o.error ? ` (${o.error})` : ''} in ${o.seconds.toFixed(1)} s ` +
-        `(${(size / o.seconds).toFixed(2)} MB/s), peak RSS ${o.maxRssMb.toFixed(0)} MB`,
+        `(${(size / o.seconds).toFixed(2)} MB/s), peak RSS ${o.maxRssMb.toFixed(0)} MB (${o.rssBeforeMb.toFixed(0)} MB before the pull)`,
     );
   }
 }
