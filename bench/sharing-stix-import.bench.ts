@@ -5,7 +5,10 @@
 // (`JSON.parse(readFileSync(file))`, no database) as the baseline. Prints seconds, objects/s and peak RSS of each.
 //
 //   npm run bench sharing-stix-import      (quick: 20 MB)
-//   npx tsx bench/sharing-stix-import.bench.ts --mb 100
+//   npx tsx bench/sharing-stix-import.bench.ts --mb 100 [--heap 128]
+//
+// --heap N runs the import child with --max-old-space-size=N (what NODE_OPTIONS would give the CLI): most of the
+// default run's RSS is garbage V8 has not collected yet, not data the import keeps.
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +20,8 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({
   options: {
     mb: { type: 'string', default: '20' },
+    /** V8 old-space limit (MB) for the import child, as an operator would set with NODE_OPTIONS. */
+    heap: { type: 'string' },
     child: { type: 'string' },
     file: { type: 'string' },
   },
@@ -101,11 +106,22 @@ if (values.child && values.file) {
   try {
     const n = await generate(file, Number(values.mb) * 1024 * 1024);
     const mb = statSync(file).size / 2 ** 20;
-    console.log(`bundle: ${mb.toFixed(1)} MB, ${n} indicators`);
+    console.log(
+      `bundle: ${mb.toFixed(1)} MB, ${n} indicators${values.heap ? `, import heap limit ${values.heap} MB` : ''}`,
+    );
     const run = (mode: string) => {
       const r = spawnSync(
         process.execPath,
-        ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, '--file', file],
+        [
+          ...(values.heap && mode === 'import' ? [`--max-old-space-size=${Number(values.heap)}`] : []),
+          '--import',
+          'tsx',
+          fileURLToPath(import.meta.url),
+          '--child',
+          mode,
+          '--file',
+          file,
+        ],
         { encoding: 'utf8', maxBuffer: 1 << 20 },
       );
       if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
