@@ -30,13 +30,18 @@ const SELECTIVE_HITS = 5000;
  */
 async function searchFilter(p: Platform, text: string) {
   const d = p.dialect;
-  const keys = [d.textSearchKeys(SEARCH, text), d.textSearchKeys(TIMELINE_SEARCH, text)];
-  let hits = 0;
-  for (const k of keys) {
-    const r = await sql<{ n: number }>`select count(*) as n from (${k} limit ${SELECTIVE_HITS}) t`.execute(p.db.db);
-    hits += Number(r.rows[0]?.n ?? 0);
+  // One pass over each index, at most SELECTIVE_HITS keys: a selective term's hits are kept and used as a list.
+  const ids = new Set<string>();
+  let common = false;
+  for (const k of [d.textSearchKeys(SEARCH, text), d.textSearchKeys(TIMELINE_SEARCH, text)]) {
+    const r = await sql<Record<string, string>>`select * from (${k} limit ${SELECTIVE_HITS}) t`.execute(p.db.db);
+    if (r.rows.length >= SELECTIVE_HITS) {
+      common = true;
+      break;
+    }
+    for (const row of r.rows) ids.add(String(Object.values(row)[0]));
   }
-  if (hits < SELECTIVE_HITS) return sql<SqlBool>`(lm.case_id in (${keys[0]}) or lm.case_id in (${keys[1]}))`;
+  if (!common) return ids.size ? sql<SqlBool>`lm.case_id in (${sql.join([...ids])})` : sql<SqlBool>`1 = 0`;
   const pat = likeContains(text);
   const op = sql.raw(d.ilike);
   return sql<SqlBool>`(cases.title ${op} ${pat} escape '\\' or cases.summary ${op} ${pat} escape '\\'
