@@ -379,7 +379,9 @@ async function acceptEnvelope(
     });
   });
   if (good.length) {
-    const bundle = JSON.stringify({ type: 'bundle', id: `bundle--${randomUUID()}`, objects: good });
+    // One copy of each (id, version) for the import (an envelope may repeat shared markings and identities).
+    const unique = [...new Map(good.map((o) => [`${o.id}|${String(o.modified ?? o.created ?? '')}`, o])).values()];
+    const bundle = JSON.stringify({ type: 'bundle', id: `bundle--${randomUUID()}`, objects: unique });
     try {
       await importStixBundle(
         p,
