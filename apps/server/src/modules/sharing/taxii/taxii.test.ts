@@ -243,6 +243,25 @@ describe.each(testEngines())('TAXII 2.1 server on %s', (engine) => {
     expect((await post(miyagi, url, { objects: [old] })).statusCode).toBe(422);
   });
 
+  it('403 to read a collection the partner may only write; 413 over max_content_length', async () => {
+    const p = t.platform;
+    const writer = await createPartner(
+      p,
+      null,
+      { name: '書込専用の県警', kind: 'prefecture', tlpMax: 'amber', official: true, agreement: '', contacts: [] },
+      null,
+    );
+    const tok = (await createPartnerToken(p, null, writer.id, { name: 'taxii', expiresInDays: 30 }, null)).token;
+    await grantCollection(p, null, col, { id: writer.id }, { read: false, write: true }, null);
+    const res = await get(tok, `${ROOT}/collections/${col}/objects/`);
+    expect(res.statusCode).toBe(403);
+    expect(res.json().http_status).toBe('403');
+    expect((await get(tok, `${ROOT}/collections/${col}/manifest/`)).statusCode).toBe(403);
+    const huge = JSON.stringify({ objects: [{ type: 'note', padding: 'x'.repeat(11 * 1024 * 1024) }] });
+    const big = await post(tok, `${ROOT}/collections/${col}/objects/`, huge);
+    expect(big.statusCode).toBe(413);
+  });
+
   it('object by id, its versions, match[version]; a withheld object is 404 as if it did not exist', async () => {
     const url = `${ROOT}/collections/${col}/objects/`;
     const id = 'indicator--00000000-0000-4000-8000-000000000077';
