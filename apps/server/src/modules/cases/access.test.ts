@@ -4,7 +4,7 @@ import type { Role, Subject } from '../../platform/auth/subject.ts';
 import { testEngines } from '../../testing/engines.ts';
 import { unitId } from '../../testing/factories.ts';
 import { type TestContext, createTestContext } from '../../testing/testPlatform.ts';
-import { type CaseAction, caseAccess, caseVisibleTo, caseWritableBy, mayOnCase } from './access.ts';
+import { type CaseAction, caseAccess, caseVisibleTo, caseWritableBy, mayOnCase, memberCasesOf } from './access.ts';
 import type { MemberRole } from './tables.ts';
 import './tables.ts';
 
@@ -87,7 +87,15 @@ describe.each(testEngines())('case need-to-know on %s', (engine) => {
             if (m)
               await db
                 .insertInto('case_members')
-                .values({ case_id: CASE, user_id: id, role: m, added_by: 'x', added_at: now, via: 'lead', reason: null })
+                .values({
+                  case_id: CASE,
+                  user_id: id,
+                  role: m,
+                  added_by: 'x',
+                  added_at: now,
+                  via: 'lead',
+                  reason: null,
+                })
                 .execute();
           }
   });
@@ -97,7 +105,14 @@ describe.each(testEngines())('case need-to-know on %s', (engine) => {
     const db = t.platform.db.db;
     let checked = 0;
     for (const { s, m } of people) {
-      const sqlRead = await db.selectFrom('cases').select('id').where('id', '=', CASE).where(caseVisibleTo(s)).execute();
+      const sqlRead = await db
+        .selectFrom('cases')
+        .select('id')
+        .where('id', '=', CASE)
+        .where(caseVisibleTo(s))
+        .execute();
+      const listed = await db.selectFrom('cases').select('id').where('id', '=', CASE).where(memberCasesOf(s)).execute();
+      expect(listed.length === 1, 'list form').toBe(expected([...s.roles], m, 'read', s.clearance, 2));
       const sqlWrite = await db
         .selectFrom('cases')
         .select('id')
