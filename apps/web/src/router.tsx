@@ -16,6 +16,7 @@ import { UsersPage } from './modules/admin/UsersPage';
 import { AuditPage } from './modules/audit/AuditPage';
 import { CasePage } from './modules/cases/CasePage';
 import { CasesPage } from './modules/cases/CasesPage';
+import { ApprovalsPage, CaseWorkPage, EvidencePage, SupportInboxPage } from './modules/cases/work/CaseWorkPage';
 import { LoginPage } from './modules/auth/LoginPage';
 import { PasswordChangePage } from './modules/auth/PasswordChangePage';
 import { TotpEnrolPage } from './modules/auth/TotpEnrolPage';
@@ -147,6 +148,14 @@ const casesRoutes = [
   createRoute({ getParentRoute: () => appRoute, path: '/cases/$id', component: CasePage }),
 ] as const;
 
+// Case work (支援要請・証拠・解析依頼), issue 7.
+const caseWorkRoutes = [
+  createRoute({ getParentRoute: () => appRoute, path: '/support', component: SupportInboxPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/analysis-approvals', component: ApprovalsPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/cases/$id/work', component: CaseWorkPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/cases/$id/evidence/$evidenceId', component: EvidencePage }),
+] as const;
+
 // Intelligence (指標・グラフ), issue 5.
 const intelPage = <P extends string>(path: P, component: () => ReactNode) =>
   createRoute({ getParentRoute: () => appRoute, path, component });
@@ -199,6 +208,7 @@ const routeTree = rootRoute.addChildren([
     ...sharingRoutes,
     ...detectionRoutes,
     ...casesRoutes,
+    ...caseWorkRoutes,
   ]),
 ]);
 

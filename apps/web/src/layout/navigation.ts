@@ -1,6 +1,8 @@
 import {
   IconBriefcase,
   IconBuilding,
+  IconChecklist,
+  IconLifebuoy,
   IconHierarchy2,
   IconHome,
   IconFileText,
@@ -32,6 +34,8 @@ export interface NavItem {
     | '/detection'
     | '/intake'
     | '/cases'
+    | '/support'
+    | '/analysis-approvals'
     | '/admin/roles'
     | '/admin/jobs'
     | '/admin/groups'
@@ -51,6 +55,8 @@ export const navItems: NavItem[] = [
   { to: '/sharing', labelKey: 'sharing.nav', icon: IconShare, group: 'main' },
   { to: '/detection', labelKey: 'detection.nav', icon: IconRss, group: 'main' },
   { to: '/cases', labelKey: 'cases.nav', icon: IconBriefcase, group: 'main' },
+  { to: '/support', labelKey: 'casework.supportTitle', icon: IconLifebuoy, group: 'main' },
+  { to: '/analysis-approvals', labelKey: 'casework.approvalsTitle', icon: IconChecklist, group: 'main' },
   { to: '/admin/units', labelKey: 'nav.units', icon: IconBuilding, ability: 'manageOrganisation', group: 'admin' },
   {
     to: '/admin/positions',
