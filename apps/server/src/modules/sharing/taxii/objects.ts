@@ -227,53 +227,64 @@ export async function queryObjects(
   const visible = (alias: 'o' | 't2') =>
     sql<boolean>`(${sql.ref(`${alias}.audience`)} = ${partner.id} or (${sql.ref(`${alias}.audience`)} = ${POSTED} and ${sql.ref(`${alias}.tlp`)} in (${sql.join(tlps)}) and ${sql.ref(`${alias}.confidentiality`)} <= ${maxConf}))`;
 
-  let sel = db
-    .selectFrom('taxii_objects as o')
-    .selectAll('o')
-    .where('o.collection_id', '=', collectionId)
-    .where(visible('o'));
-  const after = Math.max(q.addedAfterUs ?? -1, q.nextUs ?? -1);
-  if (after >= 0) sel = sel.where('o.added_us', '>', after);
-  const ids = fixedId ? [fixedId] : q.ids;
-  if (ids) sel = sel.where('o.stix_id', 'in', ids);
-  if (q.types) sel = sel.where('o.type', 'in', q.types);
-  if (q.specVersions) sel = sel.where('o.spec_version', 'in', q.specVersions);
-  const v = q.versions;
-  if (!v.all) {
-    const newer = (eb: Eb) =>
-      eb.exists(
-        eb
-          .selectFrom('taxii_objects as t2')
-          .select('t2.seq')
-          .whereRef('t2.collection_id', '=', 'o.collection_id')
-          .whereRef('t2.stix_id', '=', 'o.stix_id')
-          .whereRef('t2.version_us', '>', 'o.version_us')
-          .where(visible('t2')),
-      );
-    const older = (eb: Eb) =>
-      eb.exists(
-        eb
-          .selectFrom('taxii_objects as t2')
-          .select('t2.seq')
-          .whereRef('t2.collection_id', '=', 'o.collection_id')
-          .whereRef('t2.stix_id', '=', 'o.stix_id')
-          .whereRef('t2.version_us', '<', 'o.version_us')
-          .where(visible('t2')),
-      );
-    sel = sel.where((eb0) => {
-      const eb = eb0 as unknown as Eb;
-      const any = [];
-      if (v.last) any.push(eb.not(newer(eb)));
-      if (v.first) any.push(eb.not(older(eb)));
-      if (v.at.length) any.push(eb('o.version_us', 'in', v.at));
-      return eb.or(any);
-    });
-  }
-  const rows = await sel
-    .orderBy('o.added_us')
-    .orderBy('o.seq')
-    .limit(q.limit + 1)
-    .execute();
+  // One ordered, limited scan per audience (the rows built for the partner, the posted rows), each walking the
+  // (collection_id, audience, added_us) index in order and stopping after limit + 1 rows, merged here. A single
+  // query with `audience = p or audience = '*'` made both engines collect and sort every row after the cursor
+  // (and run the version check on each) for every page: a full walk was quadratic (docs/BENCHMARKS.md, TAXII).
+  const scan = (audience: 'partner' | 'posted') => {
+    let sel = db.selectFrom('taxii_objects as o').selectAll('o').where('o.collection_id', '=', collectionId);
+    sel =
+      audience === 'partner'
+        ? sel.where('o.audience', '=', partner.id)
+        : sel
+            .where('o.audience', '=', POSTED)
+            .where('o.tlp', 'in', tlps)
+            .where('o.confidentiality', '<=', maxConf);
+    const after = Math.max(q.addedAfterUs ?? -1, q.nextUs ?? -1);
+    if (after >= 0) sel = sel.where('o.added_us', '>', after);
+    const ids = fixedId ? [fixedId] : q.ids;
+    if (ids) sel = sel.where('o.stix_id', 'in', ids);
+    if (q.types) sel = sel.where('o.type', 'in', q.types);
+    if (q.specVersions) sel = sel.where('o.spec_version', 'in', q.specVersions);
+    const v = q.versions;
+    if (!v.all) {
+      const newer = (eb: Eb) =>
+        eb.exists(
+          eb
+            .selectFrom('taxii_objects as t2')
+            .select('t2.seq')
+            .whereRef('t2.collection_id', '=', 'o.collection_id')
+            .whereRef('t2.stix_id', '=', 'o.stix_id')
+            .whereRef('t2.version_us', '>', 'o.version_us')
+            .where(visible('t2')),
+        );
+      const older = (eb: Eb) =>
+        eb.exists(
+          eb
+            .selectFrom('taxii_objects as t2')
+            .select('t2.seq')
+            .whereRef('t2.collection_id', '=', 'o.collection_id')
+            .whereRef('t2.stix_id', '=', 'o.stix_id')
+            .whereRef('t2.version_us', '<', 'o.version_us')
+            .where(visible('t2')),
+        );
+      sel = sel.where((eb0) => {
+        const eb = eb0 as unknown as Eb;
+        const any = [];
+        if (v.last) any.push(eb.not(newer(eb)));
+        if (v.first) any.push(eb.not(older(eb)));
+        if (v.at.length) any.push(eb('o.version_us', 'in', v.at));
+        return eb.or(any);
+      });
+    }
+    return sel
+      .orderBy('o.added_us')
+      .orderBy('o.seq')
+      .limit(q.limit + 1)
+      .execute();
+  };
+  const [mine, posted] = await Promise.all([scan('partner'), scan('posted')]);
+  const rows = mergeByAdded(mine, posted).slice(0, q.limit + 1);
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const out: ObjectRow[] = [];
@@ -298,6 +309,24 @@ export async function queryObjects(
   }
   const last = page[page.length - 1];
   return { rows: out, more, next: more && last ? String(last.added_us) : null };
+}
+
+/** Two lists ordered by (added_us, seq), merged in that order. */
+function mergeByAdded(a: ObjectRow[], b: ObjectRow[]): ObjectRow[] {
+  const out: ObjectRow[] = [];
+  let i = 0;
+  let j = 0;
+  const key = (r: ObjectRow) => [Number(r.added_us), Number(r.seq)] as const;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length) out.push(a[i++]!);
+    else if (i >= a.length) out.push(b[j++]!);
+    else {
+      const [x1, x2] = key(a[i]!);
+      const [y1, y2] = key(b[j]!);
+      out.push(x1 < y1 || (x1 === y1 && x2 <= y2) ? a[i++]! : b[j++]!);
+    }
+  }
+  return out;
 }
 
 /** The `X-TAXII-Date-Added-First` / `-Last` headers of a page (none when it is empty). */
