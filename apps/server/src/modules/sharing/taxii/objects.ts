@@ -236,10 +236,7 @@ export async function queryObjects(
     sel =
       audience === 'partner'
         ? sel.where('o.audience', '=', partner.id)
-        : sel
-            .where('o.audience', '=', POSTED)
-            .where('o.tlp', 'in', tlps)
-            .where('o.confidentiality', '<=', maxConf);
+        : sel.where('o.audience', '=', POSTED).where('o.tlp', 'in', tlps).where('o.confidentiality', '<=', maxConf);
     const after = Math.max(q.addedAfterUs ?? -1, q.nextUs ?? -1);
     if (after >= 0) sel = sel.where('o.added_us', '>', after);
     const ids = fixedId ? [fixedId] : q.ids;
