@@ -16,6 +16,10 @@ import { UsersPage } from './modules/admin/UsersPage';
 import { AuditPage } from './modules/audit/AuditPage';
 import { CasePage } from './modules/cases/CasePage';
 import { CasesPage } from './modules/cases/CasesPage';
+import { RequestsDashboardPage } from './modules/requests/DashboardPage';
+import { NewRequestPage } from './modules/requests/NewRequestPage';
+import { RequestPage } from './modules/requests/RequestPage';
+import { RequestsPage } from './modules/requests/RequestsPage';
 import { ApprovalsPage, CaseWorkPage, EvidencePage, SupportInboxPage } from './modules/cases/work/CaseWorkPage';
 import { LoginPage } from './modules/auth/LoginPage';
 import { PasswordChangePage } from './modules/auth/PasswordChangePage';
@@ -142,6 +146,14 @@ const intakeRulesRoute = createRoute({
 });
 const intakeRoutes = [intakeQueueRoute, intakeNewRoute, intakeReportRoute, intakeRulesRoute];
 
+// Outgoing requests and countermeasures (依頼・措置), issue 11.
+const requestsRoutes = [
+  createRoute({ getParentRoute: () => appRoute, path: '/requests', component: RequestsPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/requests/new', component: NewRequestPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/requests/dashboard', component: RequestsDashboardPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/requests/$id', component: RequestPage }),
+] as const;
+
 // Cases (事件), issue 7.
 const casesRoutes = [
   createRoute({ getParentRoute: () => appRoute, path: '/cases', component: CasesPage }),
@@ -208,6 +220,7 @@ const routeTree = rootRoute.addChildren([
     ...sharingRoutes,
     ...detectionRoutes,
     ...casesRoutes,
+    ...requestsRoutes,
     ...caseWorkRoutes,
   ]),
 ]);

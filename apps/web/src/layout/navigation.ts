@@ -1,5 +1,6 @@
 import {
   IconBriefcase,
+  IconSend,
   IconBuilding,
   IconChecklist,
   IconLifebuoy,
@@ -34,6 +35,7 @@ export interface NavItem {
     | '/detection'
     | '/intake'
     | '/cases'
+    | '/requests'
     | '/support'
     | '/analysis-approvals'
     | '/admin/roles'
@@ -55,6 +57,7 @@ export const navItems: NavItem[] = [
   { to: '/sharing', labelKey: 'sharing.nav', icon: IconShare, group: 'main' },
   { to: '/detection', labelKey: 'detection.nav', icon: IconRss, group: 'main' },
   { to: '/cases', labelKey: 'cases.nav', icon: IconBriefcase, group: 'main' },
+  { to: '/requests', labelKey: 'requests.nav', icon: IconSend, group: 'main' },
   { to: '/support', labelKey: 'casework.supportTitle', icon: IconLifebuoy, group: 'main' },
   { to: '/analysis-approvals', labelKey: 'casework.approvalsTitle', icon: IconChecklist, group: 'main' },
   { to: '/admin/units', labelKey: 'nav.units', icon: IconBuilding, ability: 'manageOrganisation', group: 'admin' },

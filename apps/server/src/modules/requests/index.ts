@@ -58,6 +58,10 @@ export const requestsModule: RenkeiModule = {
       if (!b) throw new AppError('REQUEST_BANK_UNKNOWN');
       return b;
     });
+    app.get('/sources/:kind/:id/observables', { ...read, schema: { tags, params: schema.SourceParams } }, async (r) => {
+      const prm = r.params as { kind: 'campaign' | 'case'; id: string };
+      return q.sourceObservables(p, s(r), prm.kind, prm.id);
+    });
     app.get('/measures', { ...read, schema: { tags } }, async (r) => measures(p, s(r)));
 
     app.get('/', { ...read, schema: { tags, querystring: schema.ListQuery } }, async (r) => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Subject } from '../../platform/auth/subject.ts';
 import type { Platform } from '../../platform/context.ts';
 import { decodeCursor, encodeCursor } from '../../platform/db/cursor.ts';
+import { placeVisible } from '../intel/places.ts';
 import { actorOf, requestVisible, visibleRequest } from './access.ts';
 import type { RequestTable } from './tables.ts';
 import { toType } from './types.ts';
@@ -253,4 +254,24 @@ export async function createRecipient(p: Platform, s: Subject, input: RecipientI
 export async function listTypes(p: Platform) {
   const rows = await p.db.db.selectFrom('request_types').selectAll().where('active', '=', 1).orderBy('sort').execute();
   return rows.map(toType);
+}
+
+/**
+ * Observables to pick from when drafting: those at a campaign or a case the caller may see (intel's place rule,
+ * so a case is offered to its members only).
+ */
+export async function sourceObservables(p: Platform, s: Subject, placeType: 'campaign' | 'case', placeId: string) {
+  const rows = await p.db.db
+    .selectFrom('observable_places as pl')
+    .innerJoin('observable_occurrences as oc', 'oc.place_num', 'pl.num')
+    .innerJoin('observables as o', 'o.num', 'oc.observable_num')
+    .select(['o.id', 'o.type', 'o.value', 'o.display'])
+    .where('pl.place_type', '=', placeType)
+    .where('pl.place_id', '=', placeId)
+    .where(placeVisible(s, 'pl'))
+    .orderBy('o.type')
+    .orderBy('o.value')
+    .limit(1000)
+    .execute();
+  return { items: rows };
 }

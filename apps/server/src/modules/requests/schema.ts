@@ -10,6 +10,7 @@ const Id = S(64, 1);
 
 export const IdParams = Obj({ requestId: Id });
 export const SubParams = Obj({ requestId: Id, sub: Id });
+export const SourceParams = Obj({ kind: Enum(['campaign', 'case'] as const), id: Id });
 export const BankParams = Obj({ code: Type.String({ pattern: '^[0-9]{4}$' }) });
 
 export const ListQuery = Obj({

@@ -1,0 +1,180 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  NumberInput,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useParams } from '@tanstack/react-router';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api/client';
+import { PageHeader } from '../../components/PageHeader';
+import { type RequestDetail, requestsApi } from './api';
+import './strings';
+
+const OUTCOMES = ['pending', 'taken_down', 'frozen', 'preserved', 'answered', 'refused', 'no_action'];
+
+/** One request: items with outcomes, status history, the documents kept, and the actions its state allows. */
+export function RequestPage() {
+  const { t, i18n } = useTranslation();
+  const { id } = useParams({ strict: false }) as { id: string };
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: ['requests', 'one', id], queryFn: () => requestsApi.get(id), retry: false });
+  const [days, setDays] = useState<number | string>(30);
+  const act = useMutation({
+    mutationFn: (f: () => Promise<RequestDetail>) => f(),
+    onSuccess: (d) => {
+      qc.setQueryData(['requests', 'one', id], d);
+      void qc.invalidateQueries({ queryKey: ['requests', 'list'] });
+    },
+  });
+  if (q.error) return <Alert color="red">{t('requests.notFound')}</Alert>;
+  const r = q.data;
+  if (!r) return null;
+  const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : '');
+  const open = r.status === 'sent' || r.status === 'acknowledged';
+  const err = act.error instanceof ApiError ? act.error : null;
+  return (
+    <Stack gap="md">
+      <PageHeader title={`${r.type.name}：${r.title}`} />
+      <Group>
+        <Badge size="lg">{t(`requests.statuses.${r.status}`)}</Badge>
+        <Text>
+          {t('requests.reference')}: {r.reference}
+        </Text>
+        {r.documentNumber && (
+          <Text data-testid="document-number">
+            {t('requests.documentNumber')}: {r.documentNumber}
+          </Text>
+        )}
+        <Text>
+          {t('requests.recipient')}: {r.recipient.name}
+        </Text>
+        {r.dueAt && (
+          <Text>
+            {t('requests.due')}: {date(r.dueAt)}
+          </Text>
+        )}
+        {r.periodUntil && (
+          <Text>
+            {t('requests.periodUntil')}: {date(r.periodUntil)}（{r.periodDays}日）
+          </Text>
+        )}
+      </Group>
+      {err && (
+        <Alert color="red" role="alert" title={err.code}>
+          {err.message}
+        </Alert>
+      )}
+      <Group>
+        {r.canApprove && (
+          <Button onClick={() => act.mutate(() => requestsApi.approve(id))}>{t('requests.approve')}</Button>
+        )}
+        {r.status === 'approved' && r.type.rules.delivery === 'mail' && (
+          <Button onClick={() => act.mutate(() => requestsApi.send(id, 'mail'))}>{t('requests.sendMail')}</Button>
+        )}
+        {r.status === 'approved' && (
+          <Button variant="default" onClick={() => act.mutate(() => requestsApi.send(id, 'print'))}>
+            {t('requests.sendPrint')}
+          </Button>
+        )}
+        {r.status === 'sent' && (
+          <Button variant="default" onClick={() => act.mutate(() => requestsApi.status(id, 'acknowledged'))}>
+            {t('requests.acknowledge')}
+          </Button>
+        )}
+        {open && (
+          <>
+            <Button variant="default" onClick={() => act.mutate(() => requestsApi.status(id, 'done'))}>
+              {t('requests.done')}
+            </Button>
+            <Button variant="default" color="red" onClick={() => act.mutate(() => requestsApi.status(id, 'refused'))}>
+              {t('requests.refuse')}
+            </Button>
+            <Button variant="default" onClick={() => act.mutate(() => requestsApi.withdraw(id))}>
+              {t('requests.withdraw')}
+            </Button>
+          </>
+        )}
+      </Group>
+      {open && r.periodUntil && (
+        <Group align="flex-end">
+          <NumberInput label={t('requests.extendDays')} value={days} onChange={setDays} min={1} max={60} w={140} />
+          <Button variant="default" onClick={() => act.mutate(() => requestsApi.extend(id, Number(days)))}>
+            {t('requests.extend')}
+          </Button>
+        </Group>
+      )}
+      <Paper withBorder p="md">
+        <Title order={2} size="h4">
+          {t('requests.items')}
+        </Title>
+        <Table>
+          <Table.Tbody>
+            {r.items.map((i) => (
+              <Table.Tr key={i.id}>
+                <Table.Td>{i.kind}</Table.Td>
+                <Table.Td style={{ wordBreak: 'break-all' }}>{i.display}</Table.Td>
+                <Table.Td>
+                  {open || r.status === 'done' ? (
+                    <Select
+                      aria-label={`${t('requests.outcome')} ${i.position + 1}`}
+                      data={OUTCOMES.map((o) => ({ value: o, label: t(`requests.outcomes.${o}`) }))}
+                      value={i.outcome}
+                      onChange={(v) => v && act.mutate(() => requestsApi.outcome(id, i.id, v))}
+                      w={140}
+                    />
+                  ) : (
+                    t(`requests.outcomes.${i.outcome}`)
+                  )}
+                </Table.Td>
+                <Table.Td>{date(i.outcomeAt)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+      <Paper withBorder p="md">
+        <Title order={2} size="h4">
+          {t('requests.documents')}
+        </Title>
+        {r.documents.map((d) => (
+          <Group key={d.id}>
+            <Text>{t(`requests.docKinds.${d.kind}`)}</Text>
+            <Text>{d.documentNumber}</Text>
+            <Anchor href={requestsApi.documentUrl(id, d.id)} target="_blank">
+              {t('requests.openPdf')}
+            </Anchor>
+          </Group>
+        ))}
+      </Paper>
+      <Paper withBorder p="md">
+        <Title order={2} size="h4">
+          {t('requests.history')}
+        </Title>
+        <Table>
+          <Table.Tbody>
+            {r.events.map((e) => (
+              <Table.Tr key={e.id}>
+                <Table.Td>{date(e.at)}</Table.Td>
+                <Table.Td>{e.action}</Table.Td>
+                <Table.Td>{e.to ? t(`requests.statuses.${e.to}`) : ''}</Table.Td>
+                <Table.Td>{e.actorName ?? ''}</Table.Td>
+                <Table.Td>{e.note}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+    </Stack>
+  );
+}
