@@ -12,6 +12,7 @@ import { intelModule } from './modules/intel/index.ts';
 import { jobsModule } from './modules/jobs/index.ts';
 import { outboxModule } from './modules/outbox/index.ts';
 import { requestsModule } from './modules/requests/index.ts';
+import { requestRecipientsModule } from './modules/requests/recipients/index.ts';
 import { sharingModule } from './modules/sharing/index.ts';
 import { taxiiModule } from './modules/sharing/taxii/index.ts';
 import type { RenkeiModule } from './platform/module.ts';
@@ -37,4 +38,5 @@ export const modules: RenkeiModule[] = [
   caseAssistanceModule,
   npaReportsModule,
   requestsModule,
+  requestRecipientsModule,
 ];

@@ -1,0 +1,249 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { Subject } from '../../../platform/auth/subject.ts';
+import type { Platform } from '../../../platform/context.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { fileStoreFor } from '../../../platform/files/index.ts';
+import { jobsOf } from '../../../platform/jobs/index.ts';
+import {
+  type SafeFetchOptions,
+  type UserAgentProfile,
+  USER_AGENTS,
+  safeFetch,
+} from '../../../platform/net/safeFetch.ts';
+import { actorOf } from '../access.ts';
+
+/**
+ * Evidence capture of a site before a takedown request (HTML, screenshot, SHA-256 hashes, in the encrypted file
+ * store) and the scheduled re-check that records each outcome. The browser never reaches the network itself:
+ * every request it makes is intercepted and answered by the safe fetcher (same guard, pinned addresses,
+ * redirects re-checked), and its own proxy points at a closed port so anything not intercepted fails closed.
+ */
+export const CHROMIUM_PATH = process.env.RENKEI_CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface CaptureOptions {
+  fetch?: SafeFetchOptions;
+  profile?: UserAgentProfile;
+  /** false: HTML and hashes only. Default: a screenshot when Chromium is installed. */
+  screenshot?: boolean;
+  requestId?: string | null;
+  /** Follow the site with the scheduled re-check (default true). */
+  recheck?: boolean;
+  clientIp?: string | null;
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** A PNG screenshot of `url` rendered by headless Chromium, every request served through the safe fetcher. */
+export async function screenshotOf(url: string, profile: UserAgentProfile, fetch: SafeFetchOptions): Promise<Buffer> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    // Fail closed: a request that escapes interception (WebSocket, preconnect) goes to a closed port.
+    proxy: { server: 'http://127.0.0.1:9' },
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-background-networking', '--dns-prefetch-disable'],
+  });
+  try {
+    const mobile = profile !== 'desktop';
+    const ctx = await browser.newContext({
+      userAgent: USER_AGENTS[profile],
+      viewport: mobile ? { width: 390, height: 844 } : { width: 1280, height: 900 },
+      isMobile: mobile,
+      serviceWorkers: 'block',
+      javaScriptEnabled: true,
+    });
+    await ctx.route('**/*', async (route) => {
+      const r = await safeFetch(route.request().url(), { ...fetch, profile, maxBytes: 5 * 1024 * 1024 });
+      if (r.status === null || r.body === null) return route.abort('blockedbyclient');
+      return route.fulfill({
+        status: r.status,
+        contentType: r.contentType ?? 'application/octet-stream',
+        body: r.body,
+      });
+    });
+    const page = await ctx.newPage();
+    await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+    return await page.screenshot({ fullPage: false, type: 'png' });
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function captureSite(p: Platform, s: Subject, url: string, o: CaptureOptions = {}) {
+  const profile = o.profile ?? 'desktop';
+  const r = await safeFetch(url, { ...o.fetch, profile });
+  if (r.outcome === 'refused') throw new AppError('VALIDATION_FAILED');
+  const id = randomUUID();
+  const files = fileStoreFor(p);
+  const actor = actorOf(s);
+  let html: { id: string; sha256: string } | null = null;
+  if (r.body) {
+    const ref = await files.put(
+      Readable.from([r.body]),
+      { ownerType: 'site_capture', ownerId: id, originalName: 'page.html', declaredType: 'text/html' },
+      actor,
+    );
+    html = { id: ref.id, sha256: sha(r.body) };
+  }
+  let shot: { id: string; sha256: string } | null = null;
+  let note = '';
+  const wantShot = o.screenshot ?? true;
+  if (!wantShot) note = 'disabled';
+  else if (!existsSync(CHROMIUM_PATH)) note = 'chromium_absent';
+  else if (r.body) {
+    try {
+      const png = await screenshotOf(url, profile, o.fetch ?? {});
+      const ref = await files.put(
+        Readable.from([png]),
+        { ownerType: 'site_capture', ownerId: id, originalName: 'screenshot.png', declaredType: 'image/png' },
+        actor,
+      );
+      shot = { id: ref.id, sha256: sha(png) };
+    } catch (e) {
+      note = `screenshot_failed: ${(e as Error).message.split('\n')[0]?.slice(0, 200)}`;
+    }
+  } else note = 'no_page';
+  const now = p.clock.now().toISOString();
+  await p.db.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('site_captures')
+      .values({
+        id,
+        url,
+        final_url: r.finalUrl,
+        profile,
+        outcome: r.outcome,
+        http_status: r.status,
+        html_file_id: html?.id ?? null,
+        html_sha256: html?.sha256 ?? null,
+        screenshot_file_id: shot?.id ?? null,
+        screenshot_sha256: shot?.sha256 ?? null,
+        screenshot_note: note,
+        owner_unit_id: s.unitId,
+        request_id: o.requestId ?? null,
+        recheck: o.recheck === false ? 0 : 1,
+        last_outcome: r.outcome,
+        last_checked_at: now,
+        created_by: s.userId,
+        created_at: now,
+      })
+      .execute();
+    await trx
+      .insertInto('site_checks')
+      .values({
+        id: randomUUID(),
+        capture_id: id,
+        at: now,
+        outcome: r.outcome,
+        http_status: r.status,
+        sha256: r.sha256,
+        error: r.error,
+      })
+      .execute();
+    await p.audit.record(trx, {
+      actor,
+      action: 'request.site.capture',
+      target: { type: 'site_capture', id },
+      result: 'success',
+      clientIp: o.clientIp ?? null,
+      details: { url, outcome: r.outcome, htmlSha256: html?.sha256 ?? null, screenshotSha256: shot?.sha256 ?? null },
+    });
+  });
+  return captureDetail(p, s, id);
+}
+
+/** A capture with its check history (newest first), for the drafting unit only. */
+export async function captureDetail(p: Platform, s: Subject, id: string) {
+  const db = p.db.db;
+  const c = await db.selectFrom('site_captures').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!c || c.owner_unit_id !== s.unitId) throw new AppError('NOT_FOUND');
+  const checks = await db
+    .selectFrom('site_checks')
+    .select(['at', 'outcome', 'http_status', 'sha256', 'error'])
+    .where('capture_id', '=', id)
+    .orderBy('at', 'desc')
+    .limit(200)
+    .execute();
+  return {
+    id: c.id,
+    url: c.url,
+    finalUrl: c.final_url,
+    profile: c.profile,
+    outcome: c.outcome,
+    httpStatus: c.http_status,
+    htmlFileId: c.html_file_id,
+    htmlSha256: c.html_sha256,
+    screenshotFileId: c.screenshot_file_id,
+    screenshotSha256: c.screenshot_sha256,
+    screenshotNote: c.screenshot_note,
+    requestId: c.request_id,
+    recheck: c.recheck === 1,
+    lastOutcome: c.last_outcome,
+    lastCheckedAt: c.last_checked_at,
+    createdAt: c.created_at,
+    checks: checks.map((k) => ({
+      at: k.at,
+      outcome: k.outcome,
+      httpStatus: k.http_status,
+      sha256: k.sha256,
+      error: k.error,
+    })),
+  };
+}
+
+export const RECHECK_INTERVAL_MS = 6 * 3600_000;
+
+/** Re-checks every followed capture not checked within the interval; records each outcome. Returns how many. */
+export async function recheckDue(p: Platform, fetch: SafeFetchOptions = {}, limit = 200): Promise<number> {
+  const db = p.db.db;
+  const now = p.clock.now();
+  const before = new Date(now.getTime() - RECHECK_INTERVAL_MS + 60_000).toISOString();
+  const due = await db
+    .selectFrom('site_captures')
+    .select(['id', 'url', 'profile', 'html_sha256'])
+    .where('recheck', '=', 1)
+    .where('last_checked_at', '<=', before)
+    .orderBy('last_checked_at')
+    .limit(limit)
+    .execute();
+  for (const c of due) {
+    const r = await safeFetch(c.url, {
+      ...fetch,
+      profile: c.profile as UserAgentProfile,
+      previousSha256: c.html_sha256,
+    });
+    const at = p.clock.now().toISOString();
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('site_checks')
+        .values({
+          id: randomUUID(),
+          capture_id: c.id,
+          at,
+          outcome: r.outcome,
+          http_status: r.status,
+          sha256: r.sha256,
+          error: r.error,
+        })
+        .execute();
+      await trx
+        .updateTable('site_captures')
+        .set({ last_outcome: r.outcome, last_checked_at: at })
+        .where('id', '=', c.id)
+        .execute();
+    });
+  }
+  return due.length;
+}
+
+const recheckFetch = new WeakMap<Platform, SafeFetchOptions>();
+/** Registers the re-check schedule (hourly; each capture every 6 h). Tests pass fetch options (injected resolver). */
+export function registerRecheck(p: Platform, fetch?: SafeFetchOptions): void {
+  const had = recheckFetch.has(p);
+  if (fetch || !had) recheckFetch.set(p, fetch ?? {});
+  if (had) return;
+  jobsOf(p).schedule('requests.site.recheck', '0 * * * *', async () => {
+    await recheckDue(p, recheckFetch.get(p) ?? {});
+  });
+}
