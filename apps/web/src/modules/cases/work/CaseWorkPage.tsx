@@ -7,6 +7,7 @@ import { workApi } from './api';
 import { EvidenceDetailView, EvidencePanel } from './EvidencePanels';
 import { CaseSupportPanel, RequestSupportForm, SupportInboxPage } from './SupportPages';
 import './strings';
+import { VictimProfilePanel, WarrantForm } from './WorkForms';
 
 export { AnalysisPanel, ApprovalsPage, CaseSupportPanel, EvidencePanel, RequestSupportForm, SupportInboxPage };
 
@@ -74,7 +75,13 @@ export function CaseWorkPage() {
         <AnalysisPanel caseId={id} />
       </Section>
       <Section id="cw-warrants" title={t('casework.warrants')}>
-        <WarrantsPanel caseId={id} />
+        <Stack gap="sm">
+          <WarrantsPanel caseId={id} />
+          <WarrantForm caseId={id} />
+        </Stack>
+      </Section>
+      <Section id="cw-victim" title={t('casework.forms.victim')}>
+        <VictimProfilePanel caseId={id} />
       </Section>
     </Stack>
   );
