@@ -44,6 +44,8 @@ import { ImportPage } from './modules/intel/ImportPage';
 import { ObservablePage } from './modules/intel/ObservablePage';
 import { ExportPage as SharingExportPage } from './modules/sharing/ExportPage';
 import { PartnersPage } from './modules/sharing/PartnersPage';
+import { CollectionsPage as TaxiiCollectionsPage } from './modules/sharing/taxii/CollectionsPage';
+import { SubscriptionsPage as TaxiiSubscriptionsPage } from './modules/sharing/taxii/SubscriptionsPage';
 import { SearchPage } from './modules/intel/SearchPage';
 import { OutboxPage } from './modules/outbox/OutboxPage';
 
@@ -184,6 +186,13 @@ const intelRoutes = [
 const sharingRoutes = [
   createRoute({ getParentRoute: () => appRoute, path: '/sharing', component: PartnersPage }),
   createRoute({ getParentRoute: () => appRoute, path: '/sharing/export', component: SharingExportPage }),
+  // TAXII (issue 10).
+  createRoute({ getParentRoute: () => appRoute, path: '/sharing/taxii', component: TaxiiCollectionsPage }),
+  createRoute({
+    getParentRoute: () => appRoute,
+    path: '/sharing/taxii/subscriptions',
+    component: TaxiiSubscriptionsPage,
+  }),
 ] as const;
 
 // Detection (フィード・ログ照合), issue 8.

@@ -32,6 +32,7 @@ export interface NavItem {
     | '/audit'
     | '/intel'
     | '/sharing'
+    | '/sharing/taxii'
     | '/detection'
     | '/intake'
     | '/cases'
@@ -55,6 +56,7 @@ export const navItems: NavItem[] = [
   { to: '/intake', labelKey: 'nav.intake', icon: IconInbox, group: 'main' },
   { to: '/intel', labelKey: 'intel.nav', icon: IconRadar, group: 'main' },
   { to: '/sharing', labelKey: 'sharing.nav', icon: IconShare, group: 'main' },
+  { to: '/sharing/taxii', labelKey: 'taxii.nav', icon: IconShare, group: 'main' },
   { to: '/detection', labelKey: 'detection.nav', icon: IconRss, group: 'main' },
   { to: '/cases', labelKey: 'cases.nav', icon: IconBriefcase, group: 'main' },
   { to: '/requests', labelKey: 'requests.nav', icon: IconSend, group: 'main' },
