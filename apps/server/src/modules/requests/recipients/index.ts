@@ -82,16 +82,14 @@ export const requestRecipientsModule: RenkeiModule = {
           screenshot?: boolean;
           requestId?: string;
         };
-        return reply
-          .status(201)
-          .send(
-            await captureSite(p, s(r), b.url, {
-              ...(b.profile ? { profile: b.profile } : {}),
-              ...(b.screenshot !== undefined ? { screenshot: b.screenshot } : {}),
-              requestId: b.requestId ?? null,
-              clientIp: r.ip,
-            }),
-          );
+        return reply.status(201).send(
+          await captureSite(p, s(r), b.url, {
+            ...(b.profile ? { profile: b.profile } : {}),
+            ...(b.screenshot !== undefined ? { screenshot: b.screenshot } : {}),
+            requestId: b.requestId ?? null,
+            clientIp: r.ip,
+          }),
+        );
       },
     );
     app.get(
