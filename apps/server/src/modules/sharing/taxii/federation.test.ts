@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../testing/engines.ts';
 import { type TestContext, createTestContext } from '../../../testing/testPlatform.ts';
 import { recordObservables } from '../../intel/ingest.ts';
-import type { TlpLabel } from '../../intel/vocab.ts';
+import type { ObservableType, TlpLabel } from '../../intel/vocab.ts';
 import { createPartner, createPartnerToken } from '../partners.ts';
 import { SEED, seedSharingData } from '../testSeed.ts';
 import { createSubscription, runSubscription } from './client.ts';
@@ -25,7 +25,13 @@ describe.each(testEngines())('TAXII federation of two Renkei servers on %s', (en
 
   const values = async (t: TestContext) =>
     (await t.platform.db.db.selectFrom('observables').select('value').execute()).map((r) => r.value);
-  const record = (t: TestContext, tlp: TlpLabel, value: string, role: 'suspect' | 'victim', type = 'domain') => {
+  const record = (
+    t: TestContext,
+    tlp: TlpLabel,
+    value: string,
+    role: 'suspect' | 'victim',
+    type: ObservableType = 'domain',
+  ) => {
     const now = t.platform.clock.now().toISOString();
     return t.platform.db.db
       .transaction()
