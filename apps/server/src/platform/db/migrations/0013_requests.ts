@@ -3,7 +3,7 @@ import { REQUEST_TYPES } from '../../../modules/requests/vocab.ts';
 import type { Engine } from '../connect.ts';
 
 /**
- * Outgoing requests and countermeasures (issue 11, docs/adr/0018-requests.md): the request-type vocabulary
+ * Outgoing requests and countermeasures (issue 11, docs/adr/0020-requests.md): the request-type vocabulary
  * (seeded from domain.md §4–§6, per-type fields and rules as JSON), the recipients directory, requests with their
  * items (one row per URL, account or number, each with its recipient and outcome), status history and the documents
  * kept as the record of what was sent.
