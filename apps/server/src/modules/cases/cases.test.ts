@@ -261,4 +261,22 @@ describe.each(testEngines())('cases on %s', (engine) => {
     expect(dl.body).toBe('身代金を支払え');
     expect((await get(outsider, `/api/cases/${caseId}/attachments/${up.json().id}`)).statusCode).toBe(404);
   });
+  it('correlation reveals nothing of a case to a non-member: look-up neither shows nor counts it', async () => {
+    const value = 'only-in-this-case.example.jp';
+    const added = await send(officer, 'POST', `/api/cases/${caseId}/observables`, {
+      items: [{ value, role: 'suspect' }],
+    });
+    expect(added.statusCode, added.body).toBeLessThan(300);
+    // A cyber analyst of the cyber division with clearance 2, but not a member of this case.
+    const n = await makeUser(t.platform, { roles: ['cyber_analyst'], unit: 'cyber-ka', clearance: 2 });
+    const nonMember = await signIn(t.app, t.platform, n.login, n.password);
+    const miss = await get(nonMember, `/api/observables/lookup?value=${encodeURIComponent(value)}`);
+    expect(miss.statusCode).toBe(404);
+    expect(miss.json().error.code).toBe('OBSERVABLE_NOT_FOUND');
+    expect(miss.body).not.toContain(caseId);
+    // The member (added by the lead above) finds it, with this case among its places.
+    const hit = await get(analyst, `/api/observables/lookup?value=${encodeURIComponent(value)}`);
+    expect(hit.statusCode, hit.body).toBe(200);
+    expect(hit.body).toContain(caseId);
+  });
 });
