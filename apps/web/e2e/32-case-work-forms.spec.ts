@@ -1,0 +1,114 @@
+import { type Page, expect, test } from '@playwright/test';
+import { type Account, saveAccount, uniqueSuffix } from './support/accounts';
+import { ApiSession } from './support/api';
+import { checkAccessibility } from './support/axe';
+import { choose, field, signIn } from './support/ui';
+
+// Issue 7 (case work forms): on his case's work page the officer registers a seizure warrant linked to an evidence
+// item, then the business victim's profile and its early-recovery checklist, where recovery stays locked until
+// every preservation step is done (the server refuses it too).
+const lang = 'ja';
+
+test.describe.configure({ mode: 'serial', timeout: 300_000 });
+
+async function officer(login: string): Promise<Account> {
+  const admin = await ApiSession.admin();
+  const units = (await admin.get('/api/admin/units')) as { items: { id: string; code: string }[] };
+  const unit = units.items.find((u) => u.code === 'st-koriyama');
+  if (!unit) throw new Error('no unit st-koriyama');
+  const created = (await admin.post('/api/admin/users', {
+    login,
+    name: '郡山署 捜査員',
+    nameKana: 'テスト',
+    unitId: unit.id,
+    roles: ['station_officer'],
+    clearance: 2,
+  })) as { initialPassword: string };
+  await admin.dispose();
+  const account = { login, password: created.initialPassword };
+  saveAccount(account);
+  return account;
+}
+
+async function call(page: Page, method: 'GET' | 'POST', path: string, data?: object) {
+  const me = (await (await page.request.get('/api/auth/me')).json()) as { csrfToken: string };
+  return page.request.fetch(path, { method, data, headers: { 'X-CSRF-Token': me.csrfToken } });
+}
+
+test('a warrant linked to evidence, and the victim checklist with preservation before recovery', async ({ page }) => {
+  const suffix = uniqueSuffix();
+  const account = await officer(`cwf-officer-${suffix}`);
+  await signIn(page, lang, account, { newPassword: `Pw-${suffix}-cwf-Renkei-2026`, tag: 'cwf-officer' });
+  const created = await call(page, 'POST', '/api/cases', {
+    title: `ランサムウェア事件 ${suffix}`,
+    type: 'cyber_crime',
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const caseId = ((await created.json()) as { id: string }).id;
+  const ev = await call(page, 'POST', `/api/cases/${caseId}/evidence/registered`, {
+    title: `被害サーバのディスク複製 ${suffix}`,
+    location: 'フォレンジック保管庫',
+    sha256: 'a'.repeat(64),
+  });
+  expect(ev.status(), await ev.text()).toBe(201);
+
+  await page.goto(`/cases/${caseId}/work`);
+  await expect(page.getByRole('heading', { level: 1, name: '証拠・支援・解析' })).toBeVisible();
+
+  // 1. The warrant: kind, number, court, validity, target, and the evidence item it authorises.
+  const form = page.getByRole('form', { name: '令状を登録' });
+  await choose(form, page, '令状の種類', '記録命令付差押許可状');
+  await field(form, '令状番号').fill(`令状第${suffix}号`);
+  await field(form, '発付裁判所').fill('福島地方裁判所郡山支部');
+  await field(form, '発付日').fill('2026-11-20');
+  await field(form, '有効期間の末日').fill('2026-12-04');
+  await field(form, '対象（差し押さえるべき物・場所）').fill('被害サーバのログ（2026年11月分）');
+  await form.getByRole('combobox', { name: 'この令状で差し押さえる証拠品' }).click();
+  await page.getByRole('option', { name: `被害サーバのディスク複製 ${suffix}` }).click();
+  await page.keyboard.press('Escape');
+  await form.getByRole('button', { name: '令状を登録' }).click();
+  await expect(page.getByText('令状を登録しました。')).toBeVisible();
+  const warrants = page.getByRole('region', { name: '令状' });
+  await expect(warrants).toContainText('記録命令付差押許可状');
+  await expect(warrants).toContainText(`令状第${suffix}号`);
+  const detail = await call(page, 'GET', `/api/cases/${caseId}/evidence/${((await ev.json()) as { id: string }).id}`);
+  expect(((await detail.json()) as { warrants: { reference: string }[] }).warrants.map((w) => w.reference)).toContain(
+    `令状第${suffix}号`,
+  );
+
+  // 2. The victim profile: once saved, its checklist appears with recovery locked.
+  const victim = page.getByRole('region', { name: '被害事業者情報と早期復旧チェックリスト' });
+  await choose(victim, page, '事案の種別', 'ランサムウェア');
+  await field(victim, '被害の影響').fill('基幹業務サーバが暗号化され受注業務が停止');
+  await victim.getByRole('button', { name: '被害事業者情報を保存' }).click();
+  await expect(page.getByText('被害事業者情報を保存しました。')).toBeVisible();
+  const checklist = victim.getByTestId('victim-checklist');
+  const recovery = checklist.getByRole('group', { name: '復旧（証拠保全の完了後）' }).getByRole('checkbox');
+  const preservation = checklist.getByRole('group', { name: '証拠保全（先に完了させる）' }).getByRole('checkbox');
+  await expect(preservation).toHaveCount(5); // ransomware adds the ransom-note step
+  await expect(recovery.first()).toBeDisabled();
+  await expect(victim).toContainText('証拠保全の全項目が完了するまで復旧の項目は記録できません。');
+  const refused = await call(page, 'POST', `/api/cases/${caseId}/victim-profile/checklist/backup`, { done: true });
+  expect(refused.status()).toBeGreaterThanOrEqual(400);
+  expect(refused.status()).toBeLessThan(500);
+  await checkAccessibility(page, 'casework-forms');
+
+  // 3. Keyboard: tick every preservation step with Space; the recovery steps unlock.
+  for (let i = 0; i < 5; i++) {
+    await preservation.nth(i).focus();
+    await page.keyboard.press('Space');
+    await expect(preservation.nth(i)).toBeChecked();
+  }
+  await expect(recovery.first()).toBeEnabled();
+  await recovery.first().focus();
+  await page.keyboard.press('Space');
+  await expect(recovery.first()).toBeChecked();
+  await page.reload();
+  await expect(
+    page
+      .getByTestId('victim-checklist')
+      .getByRole('group', { name: '復旧（証拠保全の完了後）' })
+      .getByRole('checkbox')
+      .first(),
+  ).toBeChecked();
+});
