@@ -124,6 +124,9 @@ export function readStixBundle(
   return { header, objects };
 }
 
+/** A string with its own storage (JSON round trip), sharing nothing with the strings it was built from. */
+const flatCopy = (s: string): string => JSON.parse(JSON.stringify(s)) as string;
+
 /**
  * Validates a bundle from a stream with bounded memory: each object with validateStixObject, the envelope once
  * read, duplicates by id + modified (only the ids are kept). `onObject` sees every object with its issues, so an
@@ -146,7 +149,9 @@ export async function validateStixStream(
     const found = validateStixObject(item.object, `/objects/${item.index}`);
     const o = item.object as Record<string, unknown> | null;
     if (o && typeof o === 'object' && typeof o.id === 'string') {
-      const key = `${o.id} ${typeof o.modified === 'string' ? o.modified : ''}`;
+      // A copy, not a concatenation: the parsed id and modified are slices of the input chunk, and a key made of
+      // them would keep every chunk of the bundle alive for the whole read (~1 KB per object).
+      const key = flatCopy(`${o.id} ${typeof o.modified === 'string' ? o.modified : ''}`);
       if (seen.has(key)) {
         found.push({
           objectId: o.id,
