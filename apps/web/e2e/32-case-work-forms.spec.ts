@@ -111,4 +111,20 @@ test('a warrant linked to evidence, and the victim checklist with preservation b
       .getByRole('checkbox')
       .first(),
   ).toBeChecked();
+  // 4. An outgoing international assistance request through ICPO, then marked as sent.
+  const assist = page.getByRole('region', { name: '捜査共助・国際捜査共助' });
+  await choose(assist, page, '区分', '国際捜査共助');
+  await expect(field(assist, '経路')).toHaveValue('ICPO');
+  await field(assist, '相手方').fill('米国連邦捜査局（FBI）');
+  await field(assist, '件名').fill(`C2サーバの加入者情報照会 ${suffix}`);
+  await assist.getByRole('button', { name: '共助を登録' }).click();
+  await expect(page.getByText('共助を登録しました。')).toBeVisible();
+  const row = assist
+    .getByTestId('assistance-table')
+    .getByRole('row')
+    .filter({ hasText: `加入者情報照会 ${suffix}` });
+  await expect(row).toContainText('ICPO');
+  await choose(row, page, `状態 C2サーバの加入者情報照会 ${suffix}`, '送付済み');
+  await expect(field(row, `状態 C2サーバの加入者情報照会 ${suffix}`)).toHaveValue('送付済み');
+  await checkAccessibility(page, 'casework-forms-assistance');
 });

@@ -7,6 +7,7 @@ import { workApi } from './api';
 import { EvidenceDetailView, EvidencePanel } from './EvidencePanels';
 import { CaseSupportPanel, RequestSupportForm, SupportInboxPage } from './SupportPages';
 import './strings';
+import { AssistancePanel } from './AssistancePanel';
 import { VictimProfilePanel, WarrantForm } from './WorkForms';
 
 export { AnalysisPanel, ApprovalsPage, CaseSupportPanel, EvidencePanel, RequestSupportForm, SupportInboxPage };
@@ -82,6 +83,9 @@ export function CaseWorkPage() {
       </Section>
       <Section id="cw-victim" title={t('casework.forms.victim')}>
         <VictimProfilePanel caseId={id} />
+      </Section>
+      <Section id="cw-assistance" title={t('casework.forms.assist.title')}>
+        <AssistancePanel caseId={id} />
       </Section>
     </Stack>
   );
