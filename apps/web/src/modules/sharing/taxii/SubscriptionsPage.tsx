@@ -146,7 +146,9 @@ function SubscriptionRow({ s }: { s: Subscription }) {
           </Button>
           {run.data && (
             <Alert color={run.data.error ? 'red' : 'green'} variant="light" role="status">
-              {run.data.error ? t('taxii.ranError', { error: run.data.error }) : t('taxii.ran', { moved: run.data.moved })}
+              {run.data.error
+                ? t('taxii.ranError', { error: run.data.error })
+                : t('taxii.ran', { moved: run.data.moved })}
             </Alert>
           )}
           <ErrorAlert error={run.error} />
