@@ -126,5 +126,7 @@ test('a warrant linked to evidence, and the victim checklist with preservation b
   await expect(row).toContainText('ICPO');
   await choose(row, page, `状態 C2サーバの加入者情報照会 ${suffix}`, '送付済み');
   await expect(field(row, `状態 C2サーバの加入者情報照会 ${suffix}`)).toHaveValue('送付済み');
+  // 5. Reports to the NPA are the cyber analysts': the officer sees a note, not an error.
+  await expect(page.getByRole('region', { name: '警察庁への報告' })).toContainText('サイバー解析担当が作成します');
   await checkAccessibility(page, 'casework-forms-assistance');
 });

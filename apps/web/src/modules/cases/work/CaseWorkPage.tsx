@@ -8,6 +8,7 @@ import { EvidenceDetailView, EvidencePanel } from './EvidencePanels';
 import { CaseSupportPanel, RequestSupportForm, SupportInboxPage } from './SupportPages';
 import './strings';
 import { AssistancePanel } from './AssistancePanel';
+import { NpaReportsPanel } from './NpaReportsPanel';
 import { VictimProfilePanel, WarrantForm } from './WorkForms';
 
 export { AnalysisPanel, ApprovalsPage, CaseSupportPanel, EvidencePanel, RequestSupportForm, SupportInboxPage };
@@ -86,6 +87,9 @@ export function CaseWorkPage() {
       </Section>
       <Section id="cw-assistance" title={t('casework.forms.assist.title')}>
         <AssistancePanel caseId={id} />
+      </Section>
+      <Section id="cw-npa" title={t('casework.forms.npa.title')}>
+        <NpaReportsPanel caseId={id} />
       </Section>
     </Stack>
   );

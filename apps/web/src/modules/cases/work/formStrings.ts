@@ -72,6 +72,20 @@ const ja = {
       refused: '拒否',
     },
   },
+  npa: {
+    title: '警察庁への報告',
+    none: 'この事件の報告はまだありません。',
+    notAllowed: '警察庁への報告はサイバー解析担当が作成します。',
+    create: '報告ファイルを作成',
+    created: '報告ファイルを作成しました。',
+    kind: '報告の種別',
+    kinds: { immediate: '即報', periodic: '定期報告' },
+    period: '対象月',
+    note: '備考',
+    download: 'JSONファイルをダウンロード',
+    markSent: '送付済みにする',
+    sentAt: '送付',
+  },
 };
 
 const en: typeof ja = {
@@ -144,6 +158,20 @@ const en: typeof ja = {
       closed: 'Closed',
       refused: 'Refused',
     },
+  },
+  npa: {
+    title: 'Reports to the NPA',
+    none: 'No report for this case yet.',
+    notAllowed: 'Reports to the NPA are made by cyber analysts.',
+    create: 'Create the report file',
+    created: 'Report file created.',
+    kind: 'Kind of report',
+    kinds: { immediate: 'Immediate', periodic: 'Periodic' },
+    period: 'Month',
+    note: 'Note',
+    download: 'Download the JSON file',
+    markSent: 'Mark as sent',
+    sentAt: 'Sent',
   },
 };
 
