@@ -40,7 +40,12 @@ function send(reply: FastifyReply, status: number, body: unknown, headers: Recor
     .status(status)
     .header('content-type', TAXII_MEDIA)
     .header('cache-control', 'no-store')
-    .send(Buffer.from(JSON.stringify(body)));
+    .send(Buffer.from(body instanceof RawJson ? body.text : JSON.stringify(body)));
+}
+
+/** JSON text assembled by hand (an envelope of stored object bodies), sent as it is. */
+class RawJson {
+  constructor(readonly text: string) {}
 }
 
 const partnerOfRequest = new WeakMap<FastifyRequest, EgressPartner>();
@@ -204,11 +209,11 @@ export async function taxiiServer(app: FastifyInstance, { platform: p }: { platf
   };
 
   type ObjectsRoute = { Params: { root: string; cid: string; oid?: string }; Querystring: Record<string, unknown> };
-  const envelope = (rows: ObjectRow[], more: boolean, next: string | null) => ({
-    more,
-    ...(next ? { next } : {}),
-    ...(rows.length ? { objects: rows.map((r) => JSON.parse(r.body) as StixObject) } : {}),
-  });
+  // The stored bodies are JSON we wrote ourselves (validated STIX objects): they are pasted, not re-parsed.
+  const envelope = (rows: ObjectRow[], more: boolean, next: string | null) => {
+    const head = `{"more":${more}${next ? `,"next":${JSON.stringify(next)}` : ''}`;
+    return new RawJson(rows.length ? `${head},"objects":[${rows.map((r) => r.body).join(',')}]}` : `${head}}`);
+  };
 
   app.get<ObjectsRoute>('/:root/collections/:cid/objects/', access, async (request, reply) => {
     const { c } = await readable(request, request.params.root, request.params.cid);
