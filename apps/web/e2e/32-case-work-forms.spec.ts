@@ -126,7 +126,16 @@ test('a warrant linked to evidence, and the victim checklist with preservation b
   await expect(row).toContainText('ICPO');
   await choose(row, page, `状態 C2サーバの加入者情報照会 ${suffix}`, '送付済み');
   await expect(field(row, `状態 C2サーバの加入者情報照会 ${suffix}`)).toHaveValue('送付済み');
-  // 5. Reports to the NPA are the cyber analysts': the officer sees a note, not an error.
+  // 5. A joint investigation with another prefecture and what was given to it.
+  const joint = page.getByRole('region', { name: '合同捜査・共同捜査' });
+  await field(joint, '相手方').fill(`宮城県警察 ${suffix}`);
+  await joint.getByRole('button', { name: '合同捜査・共同捜査を登録' }).click();
+  const share = joint.getByRole('form', { name: `共有を記録 宮城県警察 ${suffix}` });
+  await field(share, '共有した情報').fill('C2サーバのIPアドレス一覧');
+  await share.getByRole('button', { name: '共有を記録' }).click();
+  await expect(joint).toContainText('提供：C2サーバのIPアドレス一覧');
+
+  // 6. Reports to the NPA are the cyber analysts': the officer sees a note, not an error.
   await expect(page.getByRole('region', { name: '警察庁への報告' })).toContainText('サイバー解析担当が作成します');
   await checkAccessibility(page, 'casework-forms-assistance');
 });

@@ -8,6 +8,7 @@ import { EvidenceDetailView, EvidencePanel } from './EvidencePanels';
 import { CaseSupportPanel, RequestSupportForm, SupportInboxPage } from './SupportPages';
 import './strings';
 import { AssistancePanel } from './AssistancePanel';
+import { JointPanel } from './JointPanel';
 import { NpaReportsPanel } from './NpaReportsPanel';
 import { VictimProfilePanel, WarrantForm } from './WorkForms';
 
@@ -87,6 +88,9 @@ export function CaseWorkPage() {
       </Section>
       <Section id="cw-assistance" title={t('casework.forms.assist.title')}>
         <AssistancePanel caseId={id} />
+      </Section>
+      <Section id="cw-joint" title={t('casework.forms.joint.title')}>
+        <JointPanel caseId={id} />
       </Section>
       <Section id="cw-npa" title={t('casework.forms.npa.title')}>
         <NpaReportsPanel caseId={id} />
