@@ -3,7 +3,7 @@ import { readPdf } from '../../server/src/platform/documents/pdfText.ts';
 import { type Account, saveAccount, uniqueSuffix } from './support/accounts';
 import { ApiSession } from './support/api';
 import { checkAccessibility } from './support/axe';
-import { choose, field, signIn } from './support/ui';
+import { field, signIn } from './support/ui';
 
 // Issue 11: an analyst drafts a takedown from a campaign's phishing URLs, the unit head approves, the letter PDF carries
 // the 和暦 date and the unit's number, the notice reaches the outbox, the dashboard counts the takedown; a freeze
@@ -96,10 +96,12 @@ test('takedown from a campaign: drafted, approved by the unit head, PDF with 和
 
   // 1. The analyst drafts the takedown, picking the campaign's URLs.
   await page.goto('/requests/new');
-  await choose(page, page, '依頼種別', 'テイクダウン依頼');
-  await choose(page, page, '宛先', hostName, true);
-  await field(page, '件名').fill(`フィッシングサイト停止 ${suffix}`);
-  await field(page, '依頼理由').fill('金融機関を装うフィッシングサイト');
+  await field(page, '依頼種別').first().click();
+  await page.getByRole('option', { name: 'テイクダウン依頼' }).click();
+  await field(page, '宛先').first().click();
+  await page.getByRole('option', { name: hostName }).click();
+  await field(page, '件名').first().fill(`フィッシングサイト停止 ${suffix}`);
+  await field(page, '依頼理由').first().fill('金融機関を装うフィッシングサイト');
   await page.getByLabel('取得元ID').fill(campaign.id);
   await page.getByRole('button', { name: '読み込む' }).click();
   for (const u of urls) await page.getByRole('checkbox', { name: new RegExp(u.replace(/[.]/g, '\\.')) }).check();
