@@ -27,19 +27,24 @@ describe.each(testEngines())('document templates on %s', (engine) => {
     return (res.json().items as { id: string; code: string }[]).find((i) => i.code === code)!.id;
   }
 
-  it('lists the seeded 相談受理票 and 依頼文書 to administrators only', async () => {
+  it('lists the seeded 相談受理票 and 依頼文書 (and the FAX layout of requests) to administrators only', async () => {
     const res = await t.app.inject({ method: 'GET', url: base, headers: admin.headers });
     expect(res.statusCode).toBe(200);
-    expect(res.json().items.map((i: { code: string; name: string }) => [i.code, i.name])).toEqual([
-      ['irai-bunsho', '依頼文書'],
-      ['sodan-juri-hyo', '相談受理票'],
-    ]);
+    const listed = res.json().items.map((i: { code: string; name: string }) => [i.code, i.name]);
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        ['irai-bunsho', '依頼文書'],
+        ['sodan-juri-hyo', '相談受理票'],
+        ['koza-toketsu', '口座凍結検討依頼（FAX）'],
+      ]),
+    );
+    expect(listed).toHaveLength(3);
     const denied = await t.app.inject({ method: 'GET', url: base, headers: officer.headers });
     expect(denied.statusCode).toBe(403);
     // Seeding again adds nothing.
     await ensureDocumentTemplates(t.platform);
     const again = await t.app.inject({ method: 'GET', url: base, headers: admin.headers });
-    expect(again.json().items).toHaveLength(2);
+    expect(again.json().items).toHaveLength(3);
   });
 
   it('previews a stored template as an A4 PDF with its sample data', async () => {

@@ -50,7 +50,7 @@ describe.each(testEngines())('demo data on %s', (engine) => {
     expect(first.loaded).toEqual(expect.arrayContaining(['platform', 'test-extra']));
     expect(first.loaded[0]).toBe('platform');
     const after = await counts();
-    expect(after).toMatchObject({ users: DEMO_STAFF.length, groups: 2, templates: 3, memberships: 5 });
+    expect(after).toMatchObject({ users: DEMO_STAFF.length, groups: 2, templates: 4, memberships: 5 });
     for (const u of after.demoUsers) expect(u.name.startsWith('[デモ] ')).toBe(true);
     expect(await demoLoaded(t.platform)).toBe(true);
 

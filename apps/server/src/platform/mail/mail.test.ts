@@ -106,7 +106,9 @@ describe.each(testEngines())('mail outbox on %s', (engine) => {
     expect(await jobs.runDue()).toBe(0);
     for (let i = 0; i < MAIL_RETRIES; i++) {
       t.clock.advance(HOUR);
-      expect(await jobs.runDue()).toBe(1);
+      // Other modules' schedules (feeds, re-checks, subscriptions) may also fall due in an hour: count this mail only.
+      await jobs.runDue();
+      expect((await row(id)).attempts).toBe(i + 2);
     }
     const failed = await row(id);
     expect(failed).toMatchObject({ status: 'failed', attempts: MAIL_RETRIES + 1 });
