@@ -51,7 +51,11 @@ function FeedForm({ feed, onSaved }: { feed: Feed | null; onSaved: (f: Feed) => 
   const save = useMutation({
     mutationFn: (input: FeedInput) => (feed ? detectionApi.update(feed.id, input) : detectionApi.create(input)),
     onSuccess: (f) => {
-      notifications.show({ message: t('detection.saved'), color: 'green' });
+      notifications.show({
+        message: t('detection.saved'),
+        color: 'green',
+        closeButtonProps: { 'aria-label': t('common.close') },
+      });
       onSaved(f);
     },
   });
