@@ -10,7 +10,34 @@ export interface ResolvedAddress {
 /** Resolves a host name to all its addresses; throws an error with code `ENOTFOUND` when the name does not exist. */
 export type Resolver = (host: string) => Promise<ResolvedAddress[]>;
 
+/** Whether this is a test process (vitest, or NODE_ENV=test as the browser tests start the server). */
+export function isTestProcess(): boolean {
+  return process.env.VITEST === 'true' || process.env.NODE_ENV === 'test';
+}
+
+let parsedHosts: { raw: string; map: Map<string, string> } | null = null;
+/**
+ * The test-only host map `RENKEI_TEST_HOSTS=host=address,host=address`: lets a browser test use real-looking host
+ * names served by a local server. Empty outside a test process (the variable is then ignored); entries whose
+ * address is not an IP address are skipped. Names are lower-cased, a trailing dot dropped.
+ */
+export function testHosts(): ReadonlyMap<string, string> {
+  const raw = isTestProcess() ? (process.env.RENKEI_TEST_HOSTS ?? '') : '';
+  if (parsedHosts?.raw === raw) return parsedHosts.map;
+  const map = new Map<string, string>();
+  for (const pair of raw.split(',')) {
+    const [host, address] = pair.split('=').map((x) => x.trim());
+    if (host && address && ipaddr.isValid(address)) map.set(host.toLowerCase().replace(/\.$/, ''), address);
+  }
+  parsedHosts = { raw, map };
+  return map;
+}
+
+const hostKey = (host: string) => host.toLowerCase().replace(/\.$/, '');
+
 export const systemResolver: Resolver = async (host) => {
+  const mapped = testHosts().get(hostKey(host));
+  if (mapped) return [{ address: ipaddr.process(mapped).toString(), family: mapped.includes(':') ? 6 : 4 }];
   const all = await dnsLookup(host, { all: true, verbatim: true });
   return all.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
@@ -45,7 +72,7 @@ export function refusalOf(address: string, allowLoopback = false): string | null
 /** Whether the test-only loopback allowance may take effect: never in a production process. */
 export function loopbackAllowed(requested: boolean | undefined): boolean {
   if (!requested) return false;
-  return process.env.VITEST === 'true' || process.env.NODE_ENV === 'test';
+  return isTestProcess();
 }
 
 /** A refusal by the guard: the target (literal or resolved) is not a public address. */
@@ -80,10 +107,12 @@ export async function resolveGuarded(
     if (reason) throw new GuardRefusal(h, h, reason);
     return [{ address: ipaddr.process(h).toString(), family: h.includes(':') ? 6 : 4 }];
   }
+  // A name of the test host map (test processes only) may point at loopback, where the test's local server listens.
+  const allow = allowLoopback || testHosts().has(hostKey(h));
   const all = await resolver(h);
   if (all.length === 0) throw Object.assign(new Error(`no address for ${h}`), { code: 'ENOTFOUND' });
   for (const a of all) {
-    const reason = refusalOf(a.address, allowLoopback);
+    const reason = refusalOf(a.address, allow);
     if (reason) throw new GuardRefusal(h, a.address, reason);
   }
   return all;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Resolver, refusalOf } from './guard.ts';
+import { type Resolver, refusalOf, resolveGuarded, systemResolver, testHosts } from './guard.ts';
 import { safeFetch } from './safeFetch.ts';
 
 /** Local servers only: names resolve through an injected resolver, and nothing reaches the internet. */
@@ -173,5 +173,42 @@ describe('safeFetch', () => {
     expect((await safeFetch(u('/ok', 'metadata.example.test'), { ...opts, proxy: proxyUrl })).outcome).toBe('refused');
     expect(seen).toHaveLength(1);
     await new Promise((res) => proxy.close(res));
+  });
+
+  it('honours the test host map RENKEI_TEST_HOSTS in a test process only, and only for loopback', async () => {
+    const saved = { hosts: process.env.RENKEI_TEST_HOSTS, vitest: process.env.VITEST, env: process.env.NODE_ENV };
+    try {
+      process.env.RENKEI_TEST_HOSTS =
+        'site01.phish-a.example.jp=127.0.0.1, Site02.Phish-B.example.jp.=127.0.0.1,inner.example.jp=10.0.0.9,bad=x';
+      expect([...testHosts().keys()]).toEqual([
+        'site01.phish-a.example.jp',
+        'site02.phish-b.example.jp',
+        'inner.example.jp',
+      ]);
+      expect(await systemResolver('SITE02.phish-b.example.jp')).toEqual([{ address: '127.0.0.1', family: 4 }]);
+      // The default resolver, no loopback allowance asked: the mapped name reaches the local server.
+      const r = await safeFetch(`http://site01.phish-a.example.jp:${port}/ok`, { proxy: null, timeoutMs: 2000 });
+      expect([r.outcome, r.address]).toEqual(['up', '127.0.0.1']);
+      // The map lets loopback through, nothing else: a mapped private address is still refused.
+      expect((await safeFetch(`http://inner.example.jp:${port}/ok`, { proxy: null })).outcome).toBe('refused');
+      // A name not in the map gets no allowance even when (an injected resolver) says loopback.
+      expect((await safeFetch(u('/ok'), { resolver, proxy: null })).outcome).toBe('refused');
+      // Outside a test process the variable is ignored: no map, and loopback is refused again.
+      process.env.VITEST = 'false';
+      process.env.NODE_ENV = 'production';
+      expect(testHosts().size).toBe(0);
+      const local: Resolver = async () => [{ address: '127.0.0.1', family: 4 }];
+      await expect(resolveGuarded('site01.phish-a.example.jp', local, false)).rejects.toMatchObject({ code: 'EGUARD' });
+      const prod = await safeFetch(`http://site01.phish-a.example.jp:${port}/ok`, { resolver: local, proxy: null });
+      expect(prod.outcome).toBe('refused');
+    } finally {
+      const restore = (k: string, v: string | undefined) => {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      };
+      restore('RENKEI_TEST_HOSTS', saved.hosts);
+      restore('VITEST', saved.vitest);
+      restore('NODE_ENV', saved.env);
+    }
   });
 });
