@@ -18,8 +18,10 @@ import { CasePage } from './modules/cases/CasePage';
 import { CasesPage } from './modules/cases/CasesPage';
 import { RequestsDashboardPage } from './modules/requests/DashboardPage';
 import { NewRequestPage } from './modules/requests/NewRequestPage';
+import { RecipientsPage } from './modules/requests/RecipientsPage';
 import { RequestPage } from './modules/requests/RequestPage';
 import { RequestsPage } from './modules/requests/RequestsPage';
+import { TakedownBatchPage } from './modules/requests/TakedownBatchPage';
 import { ApprovalsPage, CaseWorkPage, EvidencePage, SupportInboxPage } from './modules/cases/work/CaseWorkPage';
 import { LoginPage } from './modules/auth/LoginPage';
 import { PasswordChangePage } from './modules/auth/PasswordChangePage';
@@ -153,6 +155,8 @@ const requestsRoutes = [
   createRoute({ getParentRoute: () => appRoute, path: '/requests', component: RequestsPage }),
   createRoute({ getParentRoute: () => appRoute, path: '/requests/new', component: NewRequestPage }),
   createRoute({ getParentRoute: () => appRoute, path: '/requests/dashboard', component: RequestsDashboardPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/requests/takedowns/new', component: TakedownBatchPage }),
+  createRoute({ getParentRoute: () => appRoute, path: '/requests/recipients', component: RecipientsPage }),
   createRoute({ getParentRoute: () => appRoute, path: '/requests/$id', component: RequestPage }),
 ] as const;
 

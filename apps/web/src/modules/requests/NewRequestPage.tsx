@@ -18,6 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { PageHeader } from '../../components/PageHeader';
 import { type SourceObservable, requestsApi } from './api';
+import { SourceLoader } from './SourceLoader';
 import './strings';
 
 /**
@@ -50,13 +51,6 @@ export function NewRequestPage() {
     retry: false,
   });
   const branchName = bank.data?.branches.find((b) => b.code === acct.branchCode)?.name;
-  const load = useMutation({
-    mutationFn: () => requestsApi.sources(sourceKind, sourceId.trim()),
-    onSuccess: (r) => {
-      setSource(r.items);
-      setPicked(new Set());
-    },
-  });
   const create = useMutation({
     mutationFn: () => {
       const items = isAccount
@@ -198,24 +192,16 @@ export function NewRequestPage() {
       ) : (
         <Paper withBorder p="md">
           <Stack>
-            <Group align="flex-end">
-              <Select
-                label={t('requests.source')}
-                data={(['campaign', 'case'] as const).map((v) => ({ value: v, label: t(`requests.sourceKind.${v}`) }))}
-                value={sourceKind}
-                onChange={(v) => setSourceKind((v as 'campaign' | 'case') ?? 'campaign')}
-                w={160}
-              />
-              <TextInput
-                label={t('requests.sourceId')}
-                value={sourceId}
-                onChange={(e) => setSourceId(e.currentTarget.value)}
-                w={360}
-              />
-              <Button variant="default" onClick={() => load.mutate()} disabled={!sourceId.trim()}>
-                {t('requests.load')}
-              </Button>
-            </Group>
+            <SourceLoader
+              initialKind={sourceKind}
+              initialId={sourceId}
+              onLoaded={(items, src) => {
+                setSource(items);
+                setPicked(new Set());
+                setSourceKind(src.kind);
+                setSourceId(src.id);
+              }}
+            />
             {source.length > 0 && (
               <Stack gap={4} aria-label={t('requests.pick')}>
                 {source.map((o) => (

@@ -30,6 +30,13 @@ export function RequestPage() {
   const qc = useQueryClient();
   const q = useQuery({ queryKey: ['requests', 'one', id], queryFn: () => requestsApi.get(id), retry: false });
   const [days, setDays] = useState<number | string>(30);
+  const recheck = useMutation({
+    mutationFn: () => requestsApi.recheck(id),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['requests', 'one', id] });
+      void qc.invalidateQueries({ queryKey: ['requests', 'measures'] });
+    },
+  });
   const act = useMutation({
     mutationFn: (f: () => Promise<RequestDetail>) => f(),
     onSuccess: (d) => {
@@ -42,7 +49,9 @@ export function RequestPage() {
   if (!r) return null;
   const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : '');
   const open = r.status === 'sent' || r.status === 'acknowledged';
-  const err = act.error instanceof ApiError ? act.error : null;
+  const err = [act.error, recheck.error].find((e) => e instanceof ApiError) as ApiError | undefined;
+  const captured = r.items.some((i) => i.capture);
+  const down = (recheck.data?.items ?? []).filter((i) => i.outcome === 'taken_down').length;
   return (
     <Stack gap="md">
       <PageHeader title={`${r.type.name}：${r.title}`} />
@@ -105,6 +114,12 @@ export function RequestPage() {
             </Button>
           </>
         )}
+        {captured && r.status !== 'draft' && (
+          <Button variant="default" onClick={() => recheck.mutate()} loading={recheck.isPending}>
+            {t('requests.recheck')}
+          </Button>
+        )}
+        {recheck.isSuccess && <Text role="status">{t('requests.rechecked', { down })}</Text>}
       </Group>
       {open && r.periodUntil && (
         <Group align="flex-end">
@@ -118,7 +133,22 @@ export function RequestPage() {
         <Title order={2} size="h4">
           {t('requests.items')}
         </Title>
-        <Table>
+        <Table aria-label={t('requests.items')}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('requests.itemKind')}</Table.Th>
+              <Table.Th>{t('requests.items')}</Table.Th>
+              <Table.Th>{t('requests.outcome')}</Table.Th>
+              <Table.Th>{t('requests.outcomeAt')}</Table.Th>
+              {captured && (
+                <>
+                  <Table.Th>{t('requests.site')}</Table.Th>
+                  <Table.Th>{t('requests.checkedAt')}</Table.Th>
+                  <Table.Th>{t('requests.evidence')}</Table.Th>
+                </>
+              )}
+            </Table.Tr>
+          </Table.Thead>
           <Table.Tbody>
             {r.items.map((i) => (
               <Table.Tr key={i.id}>
@@ -138,6 +168,19 @@ export function RequestPage() {
                   )}
                 </Table.Td>
                 <Table.Td>{date(i.outcomeAt)}</Table.Td>
+                {captured && (
+                  <>
+                    <Table.Td data-testid="site-outcome">
+                      {i.capture?.lastOutcome
+                        ? t(`requests.siteOutcomes.${i.capture.lastOutcome}`, { defaultValue: i.capture.lastOutcome })
+                        : ''}
+                    </Table.Td>
+                    <Table.Td>{date(i.capture?.lastCheckedAt ?? null)}</Table.Td>
+                    <Table.Td>
+                      {i.capture && <CaptureEvidence captureId={i.capture.id} shot={i.capture.screenshot} />}
+                    </Table.Td>
+                  </>
+                )}
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -175,6 +218,34 @@ export function RequestPage() {
           </Table.Tbody>
         </Table>
       </Paper>
+    </Stack>
+  );
+}
+
+/** A capture's evidence: whether a screenshot was taken, the SHA-256 of the HTML and the screenshot, on demand. */
+function CaptureEvidence(props: { captureId: string; shot: boolean }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const q = useQuery({
+    queryKey: ['requests', 'capture', props.captureId],
+    queryFn: () => requestsApi.capture(props.captureId),
+    enabled: open,
+  });
+  return (
+    <Stack gap={2}>
+      <Text size="sm">{props.shot ? t('requests.screenshotTaken') : t('requests.noScreenshot')}</Text>
+      {!open ? (
+        <Anchor component="button" type="button" size="sm" onClick={() => setOpen(true)}>
+          {t('requests.showHashes')}
+        </Anchor>
+      ) : (
+        q.data && (
+          <Text size="xs" style={{ wordBreak: 'break-all' }}>
+            HTML SHA-256: {q.data.htmlSha256 ?? '—'}
+            {q.data.screenshotSha256 ? ` / PNG SHA-256: ${q.data.screenshotSha256}` : ''}
+          </Text>
+        )
+      )}
     </Stack>
   );
 }

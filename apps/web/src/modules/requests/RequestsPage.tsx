@@ -39,6 +39,12 @@ export function RequestsPage() {
             <Button component={Link} to="/requests/dashboard" variant="default">
               {t('requests.dashboard')}
             </Button>
+            <Button component={Link} to="/requests/recipients" variant="default">
+              {t('requests.recipientsDir')}
+            </Button>
+            <Button component={Link} to="/requests/takedowns/new" variant="default">
+              {t('requests.takedownBatch')}
+            </Button>
             <Button component={Link} to="/requests/new">
               {t('requests.newRequest')}
             </Button>

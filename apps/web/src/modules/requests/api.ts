@@ -61,6 +61,8 @@ export interface RequestDetail {
     outcome: string;
     outcomeAt: string | null;
     details: Record<string, unknown>;
+    /** The site captured before a takedown and its latest re-check (takedowns only; absent on older servers). */
+    capture?: ItemCapture | null;
   }[];
   events: {
     id: string;
@@ -86,6 +88,59 @@ export interface Measures {
   openByStatus: Record<string, number>;
   openTotal: number;
 }
+export interface ItemCapture {
+  id: string;
+  lastOutcome: string | null;
+  lastCheckedAt: string | null;
+  screenshot: boolean;
+}
+export interface GroupItem {
+  url: string;
+  host: string;
+  address: string | null;
+  asn: string | null;
+  cidr: string | null;
+}
+export interface Grouping {
+  groups: {
+    recipientId: string | null;
+    recipientName: string | null;
+    asn: string | null;
+    provider: string | null;
+    contact: { name: string | null; email: string | null } | null;
+    items: GroupItem[];
+  }[];
+  unresolved: { url: string; reason: string }[];
+}
+export interface TakedownBatch {
+  requests: {
+    id: string;
+    reference: string;
+    recipientId: string;
+    recipientName: string;
+    asn: string | null;
+    noticeReference: string | null;
+    items: { id: string; value: string }[];
+  }[];
+  captures: { id: string; url: string; outcome: string; screenshot: boolean }[];
+  deferred: { recipientName?: string | null; reason: string; retryAt?: string | null; urls: string[] }[];
+  unresolved: { url: string; reason: string }[];
+}
+export interface Recheck {
+  items: { id: string; value: string; checkOutcome: string; outcome: string }[];
+}
+export interface CaptureDetail {
+  id: string;
+  url: string;
+  profile?: string;
+  htmlFileId?: string | null;
+  screenshotFileId?: string | null;
+  htmlSha256?: string | null;
+  screenshotSha256?: string | null;
+  lastOutcome?: string | null;
+  checks?: { at?: string; checkedAt?: string; outcome: string; status?: number | null }[];
+}
+export type CaptureProfile = 'desktop' | 'iphone' | 'android';
 export interface SourceObservable {
   id: string;
   type: string;
@@ -104,6 +159,37 @@ export const requestsApi = {
     api.get<{ code: string; name: string; branches: { code: string; name: string }[] }>(`/api/requests/banks/${code}`),
   sources: (kind: 'campaign' | 'case', id: string) =>
     api.get<{ items: SourceObservable[] }>(`/api/requests/sources/${kind}/${encodeURIComponent(id)}/observables`),
+  /**
+   * The observables to pick from. A campaign is an intel entity: its observables are occurrences at the place
+   * `entity` (not `campaign`), which the requests sources route does not find, so they are read from intel's
+   * entity page; a case's come from the sources route (case membership applies).
+   */
+  loadSource: async (kind: 'campaign' | 'case', id: string): Promise<SourceObservable[]> => {
+    if (kind === 'case') return (await requestsApi.sources('case', id)).items;
+    const e = await api.get<{ kind: string; observables: SourceObservable[] }>(
+      `/api/observables/entities/${encodeURIComponent(id)}`,
+    );
+    const fromRequests = await requestsApi.sources('campaign', id).catch(() => ({ items: [] }));
+    const seen = new Set(e.observables.map((o) => o.id));
+    return [...e.observables, ...fromRequests.items.filter((o) => !seen.has(o.id))].sort(
+      (a, b) => a.type.localeCompare(b.type) || a.value.localeCompare(b.value),
+    );
+  },
+  group: (urls: string[]) => api.post<Grouping>('/api/requests/recipients/group', { urls }),
+  takedowns: (body: {
+    urls: string[];
+    title: string;
+    reason?: string;
+    campaignId?: string;
+    caseId?: string;
+    capture: boolean;
+    profile: CaptureProfile;
+  }) => api.post<TakedownBatch>('/api/requests/takedowns', body),
+  recheck: (id: string) => api.post<Recheck>(`${base(id)}/recheck`, {}),
+  createRecipient: (body: object) => api.post<{ id: string }>('/api/requests/recipients', body),
+  network: (body: { recipientId: string; asn?: string; maxPerHour?: number }) =>
+    api.post<unknown>('/api/requests/recipients/networks', body),
+  capture: (id: string) => api.get<CaptureDetail>(`/api/requests/recipients/captures/${encodeURIComponent(id)}`),
   create: (body: object) => api.post<{ id: string; reference: string }>('/api/requests', body),
   get: (id: string) => api.get<RequestDetail>(base(id)),
   approve: (id: string) => api.post<RequestDetail>(`${base(id)}/approve`, {}),
