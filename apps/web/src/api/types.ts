@@ -13,11 +13,17 @@ export interface SessionUser {
   clearance: number;
 }
 
+/** From /api/auth/me: each is one server policy action (apps/server/src/modules/auth/abilities.ts). */
 export interface Abilities {
   manageOrganisation: boolean;
   manageUsers: boolean;
   manageTokens: boolean;
   readAudit: boolean;
+  readIntel: boolean;
+  readDetection: boolean;
+  readSharing: boolean;
+  manageTaxii: boolean;
+  readOutbox: boolean;
 }
 
 export interface Me {

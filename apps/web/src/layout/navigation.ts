@@ -54,10 +54,10 @@ export interface NavItem {
 export const navItems: NavItem[] = [
   { to: '/', labelKey: 'nav.home', icon: IconHome, group: 'main' },
   { to: '/intake', labelKey: 'nav.intake', icon: IconInbox, group: 'main' },
-  { to: '/intel', labelKey: 'intel.nav', icon: IconRadar, group: 'main' },
-  { to: '/sharing', labelKey: 'sharing.nav', icon: IconShare, group: 'main' },
-  { to: '/sharing/taxii', labelKey: 'taxii.nav', icon: IconShare, group: 'main' },
-  { to: '/detection', labelKey: 'detection.nav', icon: IconRss, group: 'main' },
+  { to: '/intel', labelKey: 'intel.nav', icon: IconRadar, ability: 'readIntel', group: 'main' },
+  { to: '/sharing', labelKey: 'sharing.nav', icon: IconShare, ability: 'readSharing', group: 'main' },
+  { to: '/sharing/taxii', labelKey: 'taxii.nav', icon: IconShare, ability: 'manageTaxii', group: 'main' },
+  { to: '/detection', labelKey: 'detection.nav', icon: IconRss, ability: 'readDetection', group: 'main' },
   { to: '/cases', labelKey: 'cases.nav', icon: IconBriefcase, group: 'main' },
   { to: '/requests', labelKey: 'requests.nav', icon: IconSend, group: 'main' },
   { to: '/support', labelKey: 'casework.supportTitle', icon: IconLifebuoy, group: 'main' },
@@ -80,7 +80,7 @@ export const navItems: NavItem[] = [
     ability: 'manageOrganisation',
     group: 'admin',
   },
-  { to: '/admin/outbox', labelKey: 'outbox.nav', icon: IconMail, ability: 'manageOrganisation', group: 'admin' },
+  { to: '/admin/outbox', labelKey: 'outbox.nav', icon: IconMail, ability: 'readOutbox', group: 'admin' },
   {
     to: '/admin/document-templates',
     labelKey: 'documents.nav',

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../testing/engines.ts';
 import { cookieFrom, makeUser, signIn, totpNow } from '../../testing/factories.ts';
+import type { Role } from '../../platform/auth/subject.ts';
+import { abilityActions } from './abilities.ts';
 import { type TestContext, createTestContext } from '../../testing/testPlatform.ts';
 
 describe.each(testEngines())('sign-in on %s', (engine) => {
@@ -48,6 +50,11 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
       manageUsers: false,
       manageTokens: false,
       readAudit: false,
+      readIntel: true,
+      readDetection: true,
+      readSharing: true,
+      manageTaxii: false,
+      readOutbox: false,
     });
     // The half-authenticated cookie is dead.
     const old = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: first } });
@@ -213,5 +220,47 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
     });
     expect(r.statusCode).toBe(401);
     expect(r.json().error.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('derives the abilities the navigation needs from the policy engine, role and clearance included', async () => {
+    // Every ability is a registered policy action (an unknown action would silently read as false).
+    for (const action of Object.values(abilityActions)) expect(t.platform.policy.has(action), action).toBe(true);
+    const abilitiesOf = async (roles: Role[], clearance: 1 | 2 = 2) => {
+      const u = await makeUser(t.platform, { roles, clearance });
+      const { headers } = await signIn(t.app, t.platform, u.login, u.password);
+      const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers });
+      expect(me.statusCode).toBe(200);
+      return me.json().abilities as Record<string, boolean>;
+    };
+    expect(await abilitiesOf(['cyber_analyst'])).toMatchObject({
+      readIntel: true,
+      readDetection: true,
+      readSharing: true,
+      manageTaxii: true,
+      readOutbox: false,
+      manageUsers: false,
+    });
+    // 機密性1 only: no indicators, whatever the role.
+    expect(await abilitiesOf(['cyber_analyst'], 1)).toMatchObject({
+      readIntel: false,
+      readDetection: false,
+      readSharing: false,
+      manageTaxii: false,
+    });
+    // A station officer reads indicators but neither shares them nor reads detection feeds.
+    expect(await abilitiesOf(['station_officer'])).toMatchObject({
+      readIntel: true,
+      readDetection: false,
+      readSharing: false,
+      manageTaxii: false,
+    });
+    // The administrator runs the outbox and TAXII, but reads no contents.
+    expect(await abilitiesOf(['admin'])).toMatchObject({
+      readOutbox: true,
+      manageTaxii: true,
+      readIntel: false,
+      readSharing: false,
+      manageUsers: true,
+    });
   });
 });

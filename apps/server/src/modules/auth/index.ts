@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { SESSION_COOKIE } from '../../platform/http/authHook.ts';
 import { SESSION_MAX_MS } from '../../platform/auth/sessions.ts';
 import type { Platform } from '../../platform/context.ts';
+import { abilitiesOf } from './abilities.ts';
 import { oidcRoutes } from './oidc.ts';
 import { loadProfile, findUserById } from './repo.ts';
 import * as schema from './schema.ts';
@@ -58,17 +59,11 @@ export const authModule: RenkeiModule = {
         const s = request.subject!;
         const user = await findUserById(p.db.db, s.userId);
         if (!user) throw new AppError('UNAUTHENTICATED');
-        const can = (a: string) => request.authSession?.stage !== 'mfa_enrol' && p.policy.can(s, a);
         return {
           stage: (request.authSession?.stage ?? 'ok') as 'ok',
           csrfToken: request.authSession?.csrf_token ?? '',
           user: await loadProfile(p.db.db, user),
-          abilities: {
-            manageOrganisation: can('organisation.manage'),
-            manageUsers: can('users.create'),
-            manageTokens: can('tokens.manage'),
-            readAudit: can('audit.read'),
-          },
+          abilities: abilitiesOf(p.policy, s, request.authSession?.stage === 'mfa_enrol'),
         };
       },
     );

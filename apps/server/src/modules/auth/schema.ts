@@ -23,6 +23,11 @@ export const Abilities = Type.Object({
   manageUsers: Type.Boolean(),
   manageTokens: Type.Boolean(),
   readAudit: Type.Boolean(),
+  readIntel: Type.Boolean(),
+  readDetection: Type.Boolean(),
+  readSharing: Type.Boolean(),
+  manageTaxii: Type.Boolean(),
+  readOutbox: Type.Boolean(),
 });
 
 export const LoginBody = Type.Object(

@@ -26,7 +26,7 @@ export interface ModuleCard {
 export const moduleCards: ModuleCard[] = [
   { key: 'intake', icon: IconAddressBook, to: '/intake' },
   { key: 'cases', icon: IconBriefcase },
-  { key: 'intel', icon: IconRadar, to: '/intel' },
+  { key: 'intel', icon: IconRadar, to: '/intel', visible: (abilities) => abilities.readIntel },
   { key: 'requests', icon: IconSend },
   { key: 'sharing', icon: IconShare },
   { key: 'outreach', icon: IconFolders },
