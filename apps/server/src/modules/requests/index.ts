@@ -12,7 +12,9 @@ import { setItemOutcome } from './outcome.ts';
 import { requestsRules } from './policy.ts';
 import * as q from './queries.ts';
 import * as schema from './schema.ts';
+import { recheckRequest } from './recipients/capture.ts';
 import { approveRequest, changeStatus, createRequest } from './service.ts';
+import { type TakedownInput, draftTakedowns } from './takedowns.ts';
 import type { NewRequestInput } from './types.ts';
 import type { ItemOutcome } from './vocab.ts';
 
@@ -71,7 +73,13 @@ export const requestsModule: RenkeiModule = {
     app.post('/', { ...write, schema: { tags, body: schema.NewRequest } }, async (r, reply) =>
       reply.status(201).send(await createRequest(p, s(r), r.body as NewRequestInput, r.ip)),
     );
+    app.post('/takedowns', { ...write, schema: { tags, body: schema.Takedowns } }, async (r, reply) =>
+      reply.status(201).send(await draftTakedowns(p, s(r), r.body as TakedownInput, { clientIp: r.ip })),
+    );
     app.get('/:requestId', { ...read, schema: { tags, ...params } }, async (r) => q.requestDetail(p, s(r), rid(r)));
+    app.post('/:requestId/recheck', { ...write, schema: { tags, ...params } }, async (r) =>
+      recheckRequest(p, s(r), rid(r), r.ip),
+    );
     app.post('/:requestId/approve', { ...write, schema: { tags, ...params } }, async (r) => {
       await approveRequest(p, s(r), rid(r), r.ip);
       return q.requestDetail(p, s(r), rid(r));

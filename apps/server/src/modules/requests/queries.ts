@@ -3,6 +3,7 @@ import type { Subject } from '../../platform/auth/subject.ts';
 import type { Platform } from '../../platform/context.ts';
 import { decodeCursor, encodeCursor } from '../../platform/db/cursor.ts';
 import { placeVisible } from '../intel/places.ts';
+import { DEFAULT_NOTICES_PER_HOUR } from './recipients/notices.ts';
 import { actorOf, requestVisible, visibleRequest } from './access.ts';
 import type { RequestTable } from './tables.ts';
 import { toType } from './types.ts';
@@ -112,7 +113,7 @@ function present(r: RequestTable) {
 export async function requestDetail(p: Platform, s: Subject, id: string) {
   const db = p.db.db;
   const r = await visibleRequest(db, s, id);
-  const [type, recipient, items, events, documents] = await Promise.all([
+  const [type, recipient, items, events, documents, captures, notice] = await Promise.all([
     db.selectFrom('request_types').selectAll().where('code', '=', r.type_code).executeTakeFirstOrThrow(),
     db.selectFrom('request_recipients').selectAll().where('id', '=', r.recipient_id).executeTakeFirstOrThrow(),
     db.selectFrom('request_items').selectAll().where('request_id', '=', id).orderBy('position').execute(),
@@ -124,11 +125,30 @@ export async function requestDetail(p: Platform, s: Subject, id: string) {
       .orderBy('request_events.seq')
       .execute(),
     db.selectFrom('request_documents').selectAll().where('request_id', '=', id).orderBy('created_at').execute(),
+    db
+      .selectFrom('site_captures')
+      .select(['id', 'request_item_id', 'last_outcome', 'last_checked_at', 'screenshot_file_id', 'created_at'])
+      .where('request_id', '=', id)
+      .where('request_item_id', 'is not', null)
+      .orderBy('created_at', 'desc')
+      .limit(2000)
+      .execute(),
+    db
+      .selectFrom('request_notices')
+      .select('reference')
+      .where('request_id', '=', id)
+      .orderBy('created_at')
+      .executeTakeFirst(),
   ]);
+  // The newest capture of each item (a site captured again replaces the older one here; all stay listed).
+  const captureOf = new Map<string, (typeof captures)[number]>();
+  for (const c of captures) if (!captureOf.has(c.request_item_id!)) captureOf.set(c.request_item_id!, c);
+  const noticeReference = notice?.reference ?? null;
   return {
     ...present(r),
     type: toType(type),
     recipient: presentRecipient(recipient),
+    noticeReference,
     canApprove: r.status === 'draft' && s.isUnitHead && r.created_by !== s.userId && r.owner_unit_id === s.unitId,
     items: items.map((i) => ({
       id: i.id,
@@ -141,6 +161,15 @@ export async function requestDetail(p: Platform, s: Subject, id: string) {
       details: JSON.parse(i.details) as Record<string, unknown>,
       outcome: i.outcome,
       outcomeAt: i.outcome_at,
+      noticeReference,
+      capture: captureOf.has(i.id)
+        ? {
+            id: captureOf.get(i.id)!.id,
+            lastOutcome: captureOf.get(i.id)!.last_outcome,
+            lastCheckedAt: captureOf.get(i.id)!.last_checked_at,
+            screenshot: captureOf.get(i.id)!.screenshot_file_id !== null,
+          }
+        : null,
     })),
     events: events.map((e) => ({
       id: e.id,
@@ -200,10 +229,41 @@ export function presentRecipient(r: {
   };
 }
 
+/**
+ * The directory (at most 500 entries, by kind and name) with each recipient's mapped ASNs and hourly notice limit
+ * (`maxPerHour`: its own, else the default RENKEI_NOTICES_PER_HOUR; `limitSet`: whether it has its own).
+ */
 export async function listRecipients(p: Platform, kind: string | undefined) {
-  let q = p.db.db.selectFrom('request_recipients').selectAll();
+  const db = p.db.db;
+  let q = db.selectFrom('request_recipients').selectAll();
   if (kind) q = q.where('kind', '=', kind);
-  return (await q.orderBy('kind').orderBy('name').limit(500).execute()).map(presentRecipient);
+  const rows = await q.orderBy('kind').orderBy('name').limit(500).execute();
+  const ids = rows.map((r) => r.id);
+  const [asns, limits] =
+    ids.length === 0
+      ? [[], []]
+      : await Promise.all([
+          db
+            .selectFrom('request_recipient_asns')
+            .select(['asn', 'recipient_id'])
+            .where('recipient_id', 'in', ids)
+            .execute(),
+          db
+            .selectFrom('request_recipient_limits')
+            .select(['recipient_id', 'max_per_hour'])
+            .where('recipient_id', 'in', ids)
+            .execute(),
+        ]);
+  const limitOf = new Map(limits.map((l) => [l.recipient_id, l.max_per_hour]));
+  return rows.map((r) => ({
+    ...presentRecipient(r),
+    asns: asns
+      .filter((a) => a.recipient_id === r.id)
+      .map((a) => a.asn)
+      .sort((a, b) => Number(a.slice(2)) - Number(b.slice(2))),
+    maxPerHour: limitOf.get(r.id) ?? DEFAULT_NOTICES_PER_HOUR,
+    limitSet: limitOf.has(r.id),
+  }));
 }
 
 export interface RecipientInput {

@@ -74,3 +74,20 @@ export const NewRecipient = Obj({
   notes: Opt(S(2000)),
 });
 export const RecipientQuery = Obj({ kind: Opt(Enum(RECIPIENT_KINDS)) });
+
+/** POST /takedowns: the URLs grouped by hosting provider into one draft per provider (takedowns.ts). */
+export const Takedowns = Obj({
+  urls: Type.Array(Type.String({ maxLength: 2048, minLength: 1, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' }), {
+    minItems: 1,
+    maxItems: 200,
+  }),
+  title: S(200, 1),
+  reason: Opt(S(4000)),
+  typeCode: Opt(Enum(['takedown', 'c2_teishi'] as const)),
+  fields: Opt(Type.Record(Type.String({ maxLength: 64 }), Type.Union([S(4000), Type.Number()]))),
+  campaignId: Opt(Id),
+  caseId: Opt(Id),
+  capture: Opt(Type.Boolean()),
+  screenshot: Opt(Type.Boolean()),
+  profile: Opt(Enum(['desktop', 'iphone', 'android'] as const)),
+});

@@ -67,8 +67,18 @@ function checkFields(t: RequestType, fields: Record<string, string | number>): v
   for (const k of Object.keys(fields)) if (!known.has(k)) throw new AppError('UNKNOWN_FIELD', k);
 }
 
+/** A validated draft, ready to be written (`insertRequest`) in the caller's transaction. */
+export type RequestPlan = Awaited<ReturnType<typeof prepareRequest>>;
+
 /** Drafts a request with its items. Bank accounts are validated against zengin-code; links must be visible. */
 export async function createRequest(p: Platform, s: Subject, input: NewRequestInput, ip: string | null) {
+  const plan = await prepareRequest(p, s, input, ip);
+  const r = await p.db.db.transaction().execute((trx) => insertRequest(p, trx, s, plan, ip));
+  return { id: r.id, reference: r.reference };
+}
+
+/** Checks a draft (type, recipient kind, fields, links, items) without writing anything. */
+export async function prepareRequest(p: Platform, s: Subject, input: NewRequestInput, ip: string | null) {
   if (!isRequestStaff(s)) throw new AppError('FORBIDDEN');
   const db = p.db.db;
   const t = await requestType(p, input.typeCode);
@@ -149,72 +159,83 @@ export async function createRequest(p: Platform, s: Subject, input: NewRequestIn
     if (!Number.isInteger(periodDays) || periodDays < 1) throw new AppError('VALIDATION_FAILED', 'periodDays');
     if (periodDays > t.rules.preservationDays) throw new AppError('REQUEST_PRESERVATION_LIMIT');
   }
+  return { input, t, recipient, conf, items, periodDays };
+}
+
+/** Writes a prepared draft (request, items, first event, audit) in the caller's transaction. */
+export async function insertRequest(
+  p: Platform,
+  trx: Transaction<Database>,
+  s: Subject,
+  plan: RequestPlan,
+  ip: string | null,
+): Promise<{ id: string; reference: string; itemIds: string[] }> {
+  const { input, t, recipient, conf, items, periodDays } = plan;
   const now = p.clock.now().toISOString();
   const id = randomUUID();
   const reference = `RQ-${now.slice(0, 10).replaceAll('-', '')}-${randomBytes(4).toString('hex').toUpperCase()}`;
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('requests')
-      .values({
-        id,
-        type_code: t.code,
-        recipient_id: recipient.id,
-        status: 'draft',
-        title: input.title,
-        owner_unit_id: s.unitId,
-        confidentiality: conf,
-        case_id: input.caseId ?? null,
-        report_id: input.reportId ?? null,
-        campaign_id: input.campaignId ?? null,
-        fields: JSON.stringify(input.fields),
-        reference,
-        document_number: null,
-        created_by: s.userId,
-        approved_by: null,
-        approved_at: null,
-        sent_at: null,
-        acknowledged_at: null,
-        closed_at: null,
-        due_at: null,
-        reminded_at: null,
-        escalated_at: null,
-        period_start: null,
-        period_until: null,
-        period_days: periodDays,
-        warned_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await trx
-      .insertInto('request_items')
-      .values(
-        items.map((i) => ({
-          id: randomUUID(),
-          request_id: id,
-          position: i.position,
-          kind: i.kind,
-          value: i.value,
-          display: i.display,
-          observable_id: i.observableId,
-          recipient_id: i.recipientId,
-          details: JSON.stringify(i.details),
-          outcome: 'pending',
-          outcome_at: null,
-        })),
-      )
-      .execute();
-    await addEvent(trx, id, now, s.userId, 'created', null, 'draft');
-    await p.audit.record(trx, {
-      actor: actorOf(s),
-      action: 'request.create',
-      target: { type: 'request', id },
-      result: 'success',
-      clientIp: ip,
-      details: { type: t.code, recipientId: recipient.id, items: items.length, caseId: input.caseId ?? null },
-    });
+  const itemIds = items.map(() => randomUUID());
+  await trx
+    .insertInto('requests')
+    .values({
+      id,
+      type_code: t.code,
+      recipient_id: recipient.id,
+      status: 'draft',
+      title: input.title,
+      owner_unit_id: s.unitId,
+      confidentiality: conf,
+      case_id: input.caseId ?? null,
+      report_id: input.reportId ?? null,
+      campaign_id: input.campaignId ?? null,
+      fields: JSON.stringify(input.fields),
+      reference,
+      document_number: null,
+      created_by: s.userId,
+      approved_by: null,
+      approved_at: null,
+      sent_at: null,
+      acknowledged_at: null,
+      closed_at: null,
+      due_at: null,
+      reminded_at: null,
+      escalated_at: null,
+      period_start: null,
+      period_until: null,
+      period_days: periodDays,
+      warned_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await trx
+    .insertInto('request_items')
+    .values(
+      items.map((i, n) => ({
+        id: itemIds[n]!,
+        request_id: id,
+        position: i.position,
+        kind: i.kind,
+        value: i.value,
+        display: i.display,
+        observable_id: i.observableId,
+        recipient_id: i.recipientId,
+        details: JSON.stringify(i.details),
+        outcome: 'pending',
+        outcome_at: null,
+      })),
+    )
+    .execute();
+  await addEvent(trx, id, now, s.userId, 'created', null, 'draft');
+  await p.audit.record(trx, {
+    actor: actorOf(s),
+    action: 'request.create',
+    target: { type: 'request', id },
+    result: 'success',
+    clientIp: ip,
+    details: { type: t.code, recipientId: recipient.id, items: items.length, caseId: input.caseId ?? null },
   });
-  return { id, reference };
+  return { id, reference, itemIds };
 }
 
 async function nextDocumentNumber(trx: Transaction<Database>, unitId: string, today: string): Promise<string> {

@@ -7,12 +7,19 @@ import { AppError } from '../../../platform/errors.ts';
 import { fileStoreFor } from '../../../platform/files/index.ts';
 import { jobsOf } from '../../../platform/jobs/index.ts';
 import {
+  type FetchOutcome,
   type SafeFetchOptions,
+  type SafeFetchResult,
   type UserAgentProfile,
   USER_AGENTS,
   safeFetch,
 } from '../../../platform/net/safeFetch.ts';
-import { actorOf } from '../access.ts';
+import type { Selectable } from 'kysely';
+import type { AuditActor } from '../../../platform/audit/audit.ts';
+import type { AnyDb } from '../../../platform/db/dialect.ts';
+import { actorOf, visibleRequest } from '../access.ts';
+import { applyCheck } from '../flowback.ts';
+import type { SiteCaptureTable } from './tables.ts';
 
 /**
  * Evidence capture of a site before a takedown request (HTML, screenshot, SHA-256 hashes, in the encrypted file
@@ -28,6 +35,8 @@ export interface CaptureOptions {
   /** false: HTML and hashes only. Default: a screenshot when Chromium is installed. */
   screenshot?: boolean;
   requestId?: string | null;
+  /** The request item the capture is evidence for: re-check outcomes flow back onto it. */
+  requestItemId?: string | null;
   /** Follow the site with the scheduled re-check (default true). */
   recheck?: boolean;
   clientIp?: string | null;
@@ -72,6 +81,19 @@ export async function screenshotOf(url: string, profile: UserAgentProfile, fetch
 
 export async function captureSite(p: Platform, s: Subject, url: string, o: CaptureOptions = {}) {
   const profile = o.profile ?? 'desktop';
+  // A capture joins only a request the caller may see, and an item only of that request.
+  if (o.requestId) await visibleRequest(p.db.db, s, o.requestId);
+  if (o.requestItemId) {
+    const item = o.requestId
+      ? await p.db.db
+          .selectFrom('request_items')
+          .select('id')
+          .where('id', '=', o.requestItemId)
+          .where('request_id', '=', o.requestId)
+          .executeTakeFirst()
+      : undefined;
+    if (!item) throw new AppError('VALIDATION_FAILED', 'requestItemId');
+  }
   const r = await safeFetch(url, { ...o.fetch, profile });
   if (r.outcome === 'refused') throw new AppError('VALIDATION_FAILED');
   const id = randomUUID();
@@ -122,6 +144,7 @@ export async function captureSite(p: Platform, s: Subject, url: string, o: Captu
         screenshot_note: note,
         owner_unit_id: s.unitId,
         request_id: o.requestId ?? null,
+        request_item_id: o.requestItemId ?? null,
         recheck: o.recheck === false ? 0 : 1,
         last_outcome: r.outcome,
         last_checked_at: now,
@@ -178,6 +201,7 @@ export async function captureDetail(p: Platform, s: Subject, id: string) {
     screenshotSha256: c.screenshot_sha256,
     screenshotNote: c.screenshot_note,
     requestId: c.request_id,
+    requestItemId: c.request_item_id,
     recheck: c.recheck === 1,
     lastOutcome: c.last_outcome,
     lastCheckedAt: c.last_checked_at,
@@ -194,47 +218,157 @@ export async function captureDetail(p: Platform, s: Subject, id: string) {
 
 export const RECHECK_INTERVAL_MS = 6 * 3600_000;
 
+/** A capture to re-check and what was seen last. */
+type Followed = Pick<
+  Selectable<SiteCaptureTable>,
+  'id' | 'url' | 'profile' | 'html_sha256' | 'request_item_id' | 'last_outcome' | 'last_checked_at'
+> & { last_status: number | null };
+
+/**
+ * Re-checks one capture: the outcome is appended to `site_checks`, copied to the capture, and flows back onto its
+ * request item (`applyCheck`: taken down when the site is down) — all in one transaction.
+ */
+export async function recheckCapture(
+  p: Platform,
+  c: Followed,
+  fetch: SafeFetchOptions,
+  by: { actor: AuditActor | null; userId: string | null; ip: string | null },
+): Promise<{ outcome: FetchOutcome; httpStatus: number | null; itemOutcome: 'taken_down' | null }> {
+  return recordCheck(p, c, await fetchCheck(c, fetch), by);
+}
+
+/** The fetch half of a re-check (no writes): several may run at once. */
+export function fetchCheck(c: Followed, fetch: SafeFetchOptions) {
+  return safeFetch(c.url, { ...fetch, profile: c.profile as UserAgentProfile, previousSha256: c.html_sha256 });
+}
+
+/** The write half of a re-check: one transaction; callers write one capture at a time. */
+export async function recordCheck(
+  p: Platform,
+  c: Followed,
+  r: SafeFetchResult,
+  by: { actor: AuditActor | null; userId: string | null; ip: string | null },
+): Promise<{ outcome: FetchOutcome; httpStatus: number | null; itemOutcome: 'taken_down' | null }> {
+  const at = p.clock.now().toISOString();
+  const itemOutcome = await p.db.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('site_checks')
+      .values({
+        id: randomUUID(),
+        capture_id: c.id,
+        at,
+        outcome: r.outcome,
+        http_status: r.status,
+        sha256: r.sha256,
+        error: r.error,
+      })
+      .execute();
+    await trx
+      .updateTable('site_captures')
+      .set({ last_outcome: r.outcome, last_checked_at: at })
+      .where('id', '=', c.id)
+      .execute();
+    return applyCheck(
+      p,
+      trx,
+      c,
+      { outcome: r.outcome, httpStatus: r.status, at },
+      { outcome: c.last_outcome, httpStatus: c.last_status, at: c.last_checked_at },
+      by,
+    );
+  });
+  return { outcome: r.outcome, httpStatus: r.status, itemOutcome };
+}
+
+/** The captures' columns `recheckCapture` needs, with the HTTP status of the last check. */
+const followedColumns = (db: AnyDb) =>
+  db
+    .selectFrom('site_captures')
+    .select([
+      'site_captures.id',
+      'site_captures.url',
+      'site_captures.profile',
+      'site_captures.html_sha256',
+      'site_captures.request_item_id',
+      'site_captures.last_outcome',
+      'site_captures.last_checked_at',
+      (eb) =>
+        eb
+          .selectFrom('site_checks')
+          .select('site_checks.http_status')
+          .whereRef('site_checks.capture_id', '=', 'site_captures.id')
+          .orderBy('site_checks.at', 'desc')
+          .limit(1)
+          .as('last_status'),
+    ]);
+
 /** Re-checks every followed capture not checked within the interval; records each outcome. Returns how many. */
 export async function recheckDue(p: Platform, fetch: SafeFetchOptions = {}, limit = 200): Promise<number> {
-  const db = p.db.db;
   const now = p.clock.now();
   const before = new Date(now.getTime() - RECHECK_INTERVAL_MS + 60_000).toISOString();
-  const due = await db
-    .selectFrom('site_captures')
-    .select(['id', 'url', 'profile', 'html_sha256'])
-    .where('recheck', '=', 1)
-    .where('last_checked_at', '<=', before)
-    .orderBy('last_checked_at')
+  const due = await followedColumns(p.db.db)
+    .where('site_captures.recheck', '=', 1)
+    .where('site_captures.last_checked_at', '<=', before)
+    .orderBy('site_captures.last_checked_at')
     .limit(limit)
     .execute();
-  for (const c of due) {
-    const r = await safeFetch(c.url, {
-      ...fetch,
-      profile: c.profile as UserAgentProfile,
-      previousSha256: c.html_sha256,
-    });
-    const at = p.clock.now().toISOString();
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('site_checks')
-        .values({
-          id: randomUUID(),
-          capture_id: c.id,
-          at,
-          outcome: r.outcome,
-          http_status: r.status,
-          sha256: r.sha256,
-          error: r.error,
-        })
-        .execute();
-      await trx
-        .updateTable('site_captures')
-        .set({ last_outcome: r.outcome, last_checked_at: at })
-        .where('id', '=', c.id)
-        .execute();
-    });
-  }
+  for (const c of due) await recheckCapture(p, c, fetch, { actor: null, userId: null, ip: null });
   return due.length;
+}
+
+/**
+ * 今すぐ再確認: re-checks every captured item of a visible request now (its newest capture per item, three at a
+ * time); outcomes flow back as in the scheduled re-check, by the caller.
+ */
+export async function recheckRequest(p: Platform, s: Subject, requestId: string, ip: string | null) {
+  await visibleRequest(p.db.db, s, requestId);
+  const rows = await followedColumns(p.db.db)
+    .select('site_captures.created_at')
+    .where('site_captures.request_id', '=', requestId)
+    .where('site_captures.request_item_id', 'is not', null)
+    .orderBy('site_captures.created_at', 'desc')
+    .limit(1000)
+    .execute();
+  const newest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) if (!newest.has(r.request_item_id!)) newest.set(r.request_item_id!, r);
+  const fetch = recheckFetch.get(p) ?? {};
+  const list = [...newest.values()];
+  const fetched: SafeFetchResult[] = [];
+  await eachLimited([...list.keys()], 3, async (n) => {
+    fetched[n] = await fetchCheck(list[n]!, fetch);
+  });
+  const seen = new Map<string, FetchOutcome>();
+  // Written one by one: outcomes and the request's closing are decided in order, never by two writers at once.
+  for (const [n, c] of list.entries()) {
+    const r = await recordCheck(p, c, fetched[n]!, { actor: actorOf(s), userId: s.userId, ip });
+    seen.set(c.request_item_id!, r.outcome);
+  }
+  const items = await p.db.db
+    .selectFrom('request_items')
+    .select(['id', 'value', 'outcome', 'outcome_at', 'position'])
+    .where('request_id', '=', requestId)
+    .orderBy('position')
+    .execute();
+  return {
+    items: items
+      .filter((i) => seen.has(i.id))
+      .map((i) => ({
+        id: i.id,
+        value: i.value,
+        checkOutcome: seen.get(i.id)!,
+        outcome: i.outcome,
+        outcomeAt: i.outcome_at,
+      })),
+  };
+}
+
+/** Runs `fn` over `list` with at most `n` at a time; every call is awaited (errors are the caller's to catch). */
+export async function eachLimited<T>(list: T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < list.length) await fn(list[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, list.length) }, worker));
 }
 
 const recheckFetch = new WeakMap<Platform, SafeFetchOptions>();

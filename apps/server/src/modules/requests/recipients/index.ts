@@ -4,7 +4,9 @@ import type { Rule } from '../../../platform/auth/policy.ts';
 import { hasRole } from '../../../platform/auth/subject.ts';
 import type { RenkeiModule } from '../../../platform/module.ts';
 import { isRequestStaff } from '../access.ts';
+import { fileStoreFor, sendFileRef } from '../../../platform/files/index.ts';
 import { captureDetail, captureSite, registerRecheck } from './capture.ts';
+import { captureFileForDownload, listCaptures } from './captureList.ts';
 import { createNotices, groupItems, noticeByReference, setRecipientNetwork } from './notices.ts';
 import { rdapLookup } from './rdap.ts';
 
@@ -26,6 +28,7 @@ const Capture = Obj({
   profile: Type.Optional(Type.Union([Type.Literal('desktop'), Type.Literal('iphone'), Type.Literal('android')])),
   screenshot: Type.Optional(Type.Boolean()),
   requestId: Type.Optional(S(64)),
+  requestItemId: Type.Optional(S(64)),
 });
 
 /** Route actions: request staff look up, group, notify and capture; analysts map networks and set limits. */
@@ -81,15 +84,44 @@ export const requestRecipientsModule: RenkeiModule = {
           profile?: 'desktop' | 'iphone' | 'android';
           screenshot?: boolean;
           requestId?: string;
+          requestItemId?: string;
         };
         return reply.status(201).send(
           await captureSite(p, s(r), b.url, {
             ...(b.profile ? { profile: b.profile } : {}),
             ...(b.screenshot !== undefined ? { screenshot: b.screenshot } : {}),
             requestId: b.requestId ?? null,
+            requestItemId: b.requestItemId ?? null,
             clientIp: r.ip,
           }),
         );
+      },
+    );
+    app.get(
+      '/captures',
+      {
+        config: { action: 'recipients.capture' },
+        schema: {
+          tags,
+          querystring: Obj({
+            requestId: Type.Optional(S(64)),
+            cursor: Type.Optional(S(512)),
+            limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+          }),
+        },
+      },
+      async (r) => {
+        const f = r.query as { requestId?: string; cursor?: string; limit?: string };
+        return listCaptures(p, s(r), { ...f, limit: Math.min(Number(f.limit ?? 50) || 50, 200) });
+      },
+    );
+    app.get(
+      '/captures/:id/files/:fileId',
+      { config: { action: 'recipients.capture' }, schema: { tags, params: Obj({ id: S(64), fileId: S(64) }) } },
+      async (r, reply) => {
+        const prm = r.params as { id: string; fileId: string };
+        const f = await captureFileForDownload(p, s(r), prm.id, prm.fileId, r.ip);
+        return sendFileRef(reply, fileStoreFor(p), f.fileId, { download: f.html });
       },
     );
     app.get(

@@ -2,7 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import type { Subject } from '../../../platform/auth/subject.ts';
 import type { Platform } from '../../../platform/context.ts';
+import type { Transaction } from 'kysely';
 import type { AnyDb } from '../../../platform/db/dialect.ts';
+import type { Database } from '../../../platform/db/types.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { type Resolver, bareHost, systemResolver } from '../../../platform/net/guard.ts';
 import { AsnResolver } from '../../intel/ingest.ts';
@@ -221,40 +223,60 @@ export async function createNotices(
       continue;
     }
     const recipientId = g.recipientId;
-    const created = await p.db.db.transaction().execute(async (trx) => {
-      // Counted inside the transaction; a concurrent writer could overshoot by one, which a limit of courtesy tolerates.
-      const budget = await sendingBudget(p, recipientId, trx);
-      if (budget.used >= budget.limit) return { retryAt: budget.retryAt };
-      const now = p.clock.now();
-      const notice = { id: randomUUID(), reference: newReference(now), recipientId, itemCount: g.items.length };
-      await trx
-        .insertInto('request_notices')
-        .values({
-          id: notice.id,
-          reference: notice.reference,
-          recipient_id: recipientId,
-          items: JSON.stringify(g.items),
-          item_count: g.items.length,
-          owner_unit_id: s.unitId ?? '',
-          request_id: null,
-          created_by: s.userId,
-          created_at: now.toISOString(),
-        })
-        .execute();
-      await p.audit.record(trx, {
-        actor: actorOf(s),
-        action: 'request.notice.create',
-        target: { type: 'request_notice', id: notice.id },
-        result: 'success',
-        clientIp: o.clientIp ?? null,
-        details: { reference: notice.reference, recipientId, items: g.items.length },
-      });
-      return notice;
-    });
+    const created = await p.db.db
+      .transaction()
+      .execute((trx) => writeNotice(p, trx, s, { ...g, recipientId }, null, o.clientIp ?? null));
     if ('reference' in created) notices.push(created);
     else deferred.push({ recipientId, reason: 'rate_limited', retryAt: created.retryAt, items: g.items });
   }
   return { notices, deferred, unresolved };
+}
+
+/**
+ * Writes one notice for a group in the caller's transaction, within the recipient's hourly limit (counted inside the
+ * transaction; a concurrent writer could overshoot by one, which a limit of courtesy tolerates). Over the limit:
+ * nothing written, `{ retryAt }` returned. `requestId`: the request drafted from it in the same transaction.
+ */
+export async function writeNotice(
+  p: Platform,
+  trx: Transaction<Database>,
+  s: Subject,
+  g: NoticeGroup & { recipientId: string },
+  requestId: string | null,
+  clientIp: string | null,
+): Promise<CreatedNotice | { retryAt: string | null }> {
+  const budget = await sendingBudget(p, g.recipientId, trx);
+  if (budget.used >= budget.limit) return { retryAt: budget.retryAt };
+  const now = p.clock.now();
+  const notice = {
+    id: randomUUID(),
+    reference: newReference(now),
+    recipientId: g.recipientId,
+    itemCount: g.items.length,
+  };
+  await trx
+    .insertInto('request_notices')
+    .values({
+      id: notice.id,
+      reference: notice.reference,
+      recipient_id: g.recipientId,
+      items: JSON.stringify(g.items),
+      item_count: g.items.length,
+      owner_unit_id: s.unitId ?? '',
+      request_id: requestId,
+      created_by: s.userId,
+      created_at: now.toISOString(),
+    })
+    .execute();
+  await p.audit.record(trx, {
+    actor: actorOf(s),
+    action: 'request.notice.create',
+    target: { type: 'request_notice', id: notice.id },
+    result: 'success',
+    clientIp,
+    details: { reference: notice.reference, recipientId: g.recipientId, items: g.items.length, requestId },
+  });
+  return notice;
 }
 
 /** A notice by its reference, only for its unit (a reply quoting it is tied back by the drafting unit). */

@@ -1,4 +1,4 @@
-/** Tables of the recipients look-up, notices and captures (migration 0015_request_recipients). */
+/** Tables of the recipients look-up, notices and captures (migrations 0015_request_recipients, 0017). */
 export interface RdapCacheTable {
   /** `<kind>:<query>` (domain, ip, autnum). */
   key: string;
@@ -53,6 +53,8 @@ export interface SiteCaptureTable {
   screenshot_note: string;
   owner_unit_id: string;
   request_id: string | null;
+  /** The request item this capture is evidence for (migration 0017); its re-check outcomes flow back onto it. */
+  request_item_id: string | null;
   /** 1 while the scheduled re-check follows the site. */
   recheck: number;
   last_outcome: string;
