@@ -43,6 +43,13 @@ export async function sendRequest(p: Platform, s: Subject, id: string, via: 'mai
       ? (recipient.legal_email ?? recipient.abuse_email)
       : (recipient.abuse_email ?? recipient.legal_email);
   if (via === 'mail' && !to) throw new AppError('REQUEST_NO_ADDRESS');
+  // A request drafted from a notice quotes the notice reference too, so a reply ties back to either (referenceIn).
+  const notice = await db
+    .selectFrom('request_notices')
+    .select('reference')
+    .where('request_id', '=', id)
+    .executeTakeFirst();
+  const refs = notice ? `${r.reference} / ${notice.reference}` : r.reference;
   const letter = await renderAndKeep(p, r, 'letter', actorOf(s));
   const now = p.clock.now().toISOString();
   const due = addDays(now, t.rules.replyDays);
@@ -55,8 +62,8 @@ export async function sendRequest(p: Platform, s: Subject, id: string, via: 'mai
         trx,
         {
           to: [to],
-          subject: `【${t.name}】${letter.documentNumber}（参照番号 ${r.reference}）`,
-          text: `${recipient.name} ご担当者様\n\n${t.name}を添付のとおり送付します。回答の際は件名の参照番号 ${r.reference} を記載願います。\n`,
+          subject: `【${t.name}】${letter.documentNumber}（参照番号 ${refs}）`,
+          text: `${recipient.name} ご担当者様\n\n${t.name}を添付のとおり送付します。回答の際は件名の参照番号 ${refs} を記載願います。\n`,
           attachments: [{ filename: `${r.reference}.pdf`, contentType: 'application/pdf', content: letter.pdf }],
           related: [{ type: 'request', id: r.id }],
         },
