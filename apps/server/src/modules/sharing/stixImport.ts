@@ -16,7 +16,7 @@ import type { Database } from '../../platform/db/types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { AsnResolver, type IngestItem, ingest } from '../intel/ingest.ts';
 import { TLPS, type TlpLabel } from '../intel/vocab.ts';
-import { type StixObject, tlpOfMarking } from './stixModel.ts';
+import { type StixObject, confidentialityOfObject, tlpOfMarking } from './stixModel.ts';
 
 export interface StixImportOptions {
   /** Name of the import (file name, partner): becomes the intel source `stix:<name>`. */
@@ -24,6 +24,13 @@ export interface StixImportOptions {
   partnerId?: string | null | undefined;
   /** TLP for objects that carry no TLP marking (default amber). */
   defaultTlp?: TlpLabel | undefined;
+  /** The lowest 格付 kept for this import's objects (default 1; an object's own 機密性 marking may raise it). */
+  minConfidentiality?: 1 | 2 | 3 | undefined;
+  /**
+   * Runs inside the import's transaction once every object is stored and linked (a case package links them to its
+   * case); whatever it throws refuses the whole import, nothing of it is kept.
+   */
+  within?: ((trx: Transaction<Database>, result: StixImportResult) => Promise<void>) | undefined;
 }
 
 export interface StixImportResult {
@@ -169,7 +176,7 @@ export async function importStixBundle(
             type: o.type,
             modified: typeof o.modified === 'string' ? o.modified : null,
             tlp,
-            confidentiality: 1,
+            confidentiality: Math.max(opts.minConfidentiality ?? 1, confidentialityOfObject(o)),
             body: JSON.stringify(o),
             import_id: importId,
             received_at: now,
@@ -197,6 +204,7 @@ export async function importStixBundle(
       }
       await flush();
       result.links = await linkReferences(trx, importId, source.id, now, asn);
+      if (opts.within) await opts.within(trx, result);
       await trx
         .insertInto('sharing_imports')
         .values({
@@ -285,6 +293,7 @@ async function flushObjects(trx: Trx, pending: Pending, importId: string): Promi
         body: eb.ref('excluded.body'),
         modified: eb.ref('excluded.modified'),
         tlp: eb.ref('excluded.tlp'),
+        confidentiality: eb.ref('excluded.confidentiality'),
         type: eb.ref('excluded.type'),
         received_at: eb.ref('excluded.received_at'),
       })),

@@ -296,3 +296,36 @@ export function sightingObject(
     object_marking_refs: [TLP2_IDS[tlp]],
   };
 }
+
+/**
+ * Our 格付 (機密性) as STIX statement markings, deterministic ids (ADR 0021): an object of 機密性2 leaves with the
+ * 機密性2 marking beside its TLP; 機密性3 never leaves, but a partner's bundle may carry it and we read it back.
+ */
+export const CONFIDENTIALITY_MARKING_IDS: Record<2 | 3, string> = {
+  2: `marking-definition--${uuidv5(RENKEI_NAMESPACE, 'confidentiality:2')}`,
+  3: `marking-definition--${uuidv5(RENKEI_NAMESPACE, 'confidentiality:3')}`,
+};
+const CONFIDENTIALITY_STATEMENTS: Record<2 | 3, string> = {
+  2: '格付: 機密性2（取扱注意）— 公的機関（警察庁・都道府県警察・協定のある JC3）限り / Confidentiality 2: official bodies only',
+  3: '格付: 機密性3（秘）— 再提供禁止 / Confidentiality 3: do not disseminate',
+};
+
+export function confidentialityMarking(level: 2 | 3): StixObject {
+  return {
+    type: 'marking-definition',
+    spec_version: '2.1',
+    id: CONFIDENTIALITY_MARKING_IDS[level],
+    created: '2024-04-01T00:00:00.000Z',
+    name: `機密性${level}`,
+    definition_type: 'statement',
+    definition: { statement: CONFIDENTIALITY_STATEMENTS[level] },
+  };
+}
+
+/** The 格付 an object's markings carry (our statement markings), 1 when none. */
+export function confidentialityOfObject(o: StixObject): 1 | 2 | 3 {
+  const refs = Array.isArray(o.object_marking_refs) ? (o.object_marking_refs as unknown[]) : [];
+  if (refs.includes(CONFIDENTIALITY_MARKING_IDS[3])) return 3;
+  if (refs.includes(CONFIDENTIALITY_MARKING_IDS[2])) return 2;
+  return 1;
+}

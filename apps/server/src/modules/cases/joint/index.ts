@@ -3,8 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../../platform/errors.ts';
 import { fileStoreFor, sendFileRef } from '../../../platform/files/index.ts';
 import type { RenkeiModule } from '../../../platform/module.ts';
+import { countsText } from '../../sharing/stixExport.ts';
+import { caseForRead } from '../evidence/caseGate.ts';
 import * as assistance from './assistance.ts';
 import * as npa from './npa.ts';
+import { partnerChoices } from './packageCommon.ts';
+import { type PackageRequest, exportCasePackage, previewCasePackage } from './packageExport.ts';
+import { importCasePackage } from './packageImport.ts';
 import { jointRules } from './policy.ts';
 import * as schema from './schema.ts';
 import * as svc from './service.ts';
@@ -50,33 +55,49 @@ export const caseJointModule: RenkeiModule = {
             ),
           ),
     );
+    app.get('/:caseId/package/partners', { ...read, schema: { tags, params: schema.CaseParams } }, async (r) => {
+      await caseForRead(p, s(r), cp(r).caseId, undefined, r.ip);
+      return partnerChoices(p);
+    });
+    app.post(
+      '/:caseId/package/preview',
+      { ...read, schema: { tags, params: schema.CaseParams, body: schema.PackageExport } },
+      async (r) => previewCasePackage(p, s(r), cp(r).caseId, r.body as PackageRequest, r.ip),
+    );
     app.post(
       '/:caseId/package/export',
-      { ...read, schema: { tags, params: schema.CaseParams, body: schema.PackageExport } },
+      { ...write, schema: { tags, params: schema.CaseParams, body: schema.PackageExport } },
       async (r, reply) => {
-        const pkg = await svc.exportPackage(
-          p,
-          s(r),
-          cp(r).caseId,
-          r.body as Parameters<typeof svc.exportPackage>[3],
-          r.ip,
-        );
-        const name = `case-package-${pkg.exportedAt.slice(0, 10)}.json`;
+        const { bundle, plan } = await exportCasePackage(p, s(r), cp(r).caseId, r.body as PackageRequest, r.ip);
+        const name = `case-package-${p.clock.now().toISOString().slice(0, 10)}.stix.json`;
         return reply
+          .header('content-type', 'application/stix+json;version=2.1')
           .header('content-disposition', `attachment; filename="${name}"`)
           .header('cache-control', 'private, no-store')
-          .send(pkg);
+          .header('x-renkei-withheld', countsText(plan.withheld) || 'none')
+          .send(JSON.stringify(bundle));
       },
     );
-    app.post(
-      '/:caseId/package/import',
-      {
-        ...write,
-        bodyLimit: 20 * 1024 * 1024,
-        schema: { tags, params: schema.CaseParams, body: schema.PackageImport },
-      },
-      async (r) => svc.importPackage(p, s(r), cp(r).caseId, r.body as { package: unknown; jointId?: string }, r.ip),
-    );
+    // The import's body is the bundle itself, read as a stream (never held in memory).
+    await app.register(async (raw) => {
+      raw.removeAllContentTypeParsers();
+      raw.addContentTypeParser('*', (_request, _payload, done) => done(null));
+      raw.post(
+        '/:caseId/package/import',
+        { ...write, schema: { tags, params: schema.CaseParams, querystring: schema.PackageImportQuery } },
+        async (r) => {
+          const q = r.query as { partner?: string; joint?: string; name?: string };
+          return importCasePackage(
+            p,
+            s(r),
+            cp(r).caseId,
+            r.raw,
+            { partnerId: q.partner, jointId: q.joint, name: q.name },
+            r.ip,
+          );
+        },
+      );
+    });
     app.get('/:caseId/victim-profile', { ...read, schema: { tags, params: schema.CaseParams } }, async (r) =>
       victim.getVictimProfile(p, s(r), cp(r).caseId, r.ip),
     );

@@ -6,10 +6,9 @@ import { type TestContext, createTestContext } from '../../../testing/testPlatfo
 describe.each(testEngines())('joint and mutual-assistance work on %s', (engine) => {
   let t: TestContext;
   let analyst: SignedIn; // cyber division, leads case A
-  let investigator: SignedIn; // 捜査第二課, leads case B
+  let investigator: SignedIn; // 捜査第二課
   let outsider: SignedIn; // cyber division colleague, member of nothing
   let caseA = '';
-  let caseB = '';
 
   const get = (who: SignedIn, url: string) => t.app.inject({ method: 'GET', url, headers: who.headers });
   const send = (who: SignedIn, method: 'POST' | 'PATCH' | 'PUT', url: string, payload: object = {}) =>
@@ -26,7 +25,6 @@ describe.each(testEngines())('joint and mutual-assistance work on %s', (engine) 
     caseA = (
       await send(analyst, 'POST', '/api/cases', { title: 'フィッシング事件（本県）', type: 'cyber_crime' })
     ).json().id;
-    caseB = (await send(investigator, 'POST', '/api/cases', { title: '受領側の事件', type: 'cyber_crime' })).json().id;
     const obs = await send(analyst, 'POST', `/api/cases/${caseA}/observables`, {
       items: [{ value: 'hxxps://login-example[.]com/verify', role: 'suspect' }],
     });
@@ -34,7 +32,7 @@ describe.each(testEngines())('joint and mutual-assistance work on %s', (engine) 
   }, 90_000);
   afterAll(async () => t?.close());
 
-  it('records a joint investigation with a national unit, what was shared and when; exports and imports a case package', async () => {
+  it('records a joint investigation with a national unit, what was shared and when', async () => {
     const j = await send(analyst, 'POST', `/api/cases/${caseA}/joint`, {
       kind: 'joint',
       partnerKind: 'national',
@@ -44,30 +42,19 @@ describe.each(testEngines())('joint and mutual-assistance work on %s', (engine) 
     expect(j.statusCode, j.body).toBe(201);
     const jointId = j.json().id;
     expect((await get(outsider, `/api/cases/${caseA}/joint`)).statusCode).toBe(404);
-    const note = await send(analyst, 'POST', `/api/cases/${caseA}/timeline`, {
-      body: '被疑サイトのホスティング事業者を特定',
+    const share = await send(analyst, 'POST', `/api/cases/${caseA}/joint/${jointId}/shares`, {
+      direction: 'sent',
+      what: '被疑サイトの一覧',
+      channel: 'mail',
     });
-    const timeline = (await get(analyst, `/api/cases/${caseA}/timeline`)).json();
-    const entry = timeline.items.find((e: { body: string }) => e.body.includes('ホスティング'));
-    expect(note.statusCode, note.body).toBeLessThan(300);
-    const exp = await send(analyst, 'POST', `/api/cases/${caseA}/package/export`, { timelineIds: [entry.id], jointId });
-    expect(exp.statusCode, exp.body).toBe(200);
-    const pkg = exp.json();
-    expect(pkg).toMatchObject({ format: 'renkei-case-package', version: 1 });
-    expect(pkg.observables).toContainEqual({ type: 'url', value: 'https://login-example.com/verify', role: 'suspect' });
-    const n = pkg.observables.length;
-    expect(pkg.timeline).toHaveLength(1);
+    expect(share.statusCode, share.body).toBe(201);
     const shares = (await get(analyst, `/api/cases/${caseA}/joint`)).json().items[0].shares;
-    expect(shares).toMatchObject([{ direction: 'sent', what: expect.stringContaining(`指標${n}件`) }]);
-    // a non-member exports nothing; a bad file is refused; the partner case imports it
-    expect((await send(outsider, 'POST', `/api/cases/${caseA}/package/export`, {})).statusCode).toBe(404);
+    expect(shares).toMatchObject([{ direction: 'sent', what: '被疑サイトの一覧', channel: 'mail' }]);
     expect(
-      (await send(investigator, 'POST', `/api/cases/${caseB}/package/import`, { package: { format: 'x' } })).statusCode,
-    ).toBe(400);
-    const imp = await send(investigator, 'POST', `/api/cases/${caseB}/package/import`, { package: pkg });
-    expect(imp.json()).toMatchObject({ observables: n, timeline: 1 });
-    const bTimeline = (await get(investigator, `/api/cases/${caseB}/timeline`)).json();
-    expect(bTimeline.items.some((e: { body: string }) => e.body.includes('より受領］被疑サイト'))).toBe(true);
+      (await send(outsider, 'POST', `/api/cases/${caseA}/joint/${jointId}/shares`, { direction: 'sent', what: 'x' }))
+        .statusCode,
+    ).toBe(404);
+    // the case package itself: package.test.ts
   });
 
   it('keeps 捜査共助 and international assistance both ways, IHC allocations as a source, with documents', async () => {

@@ -32,11 +32,12 @@ export const Share = Obj({
   channel: Opt(S(100)),
 });
 export const PackageExport = Obj({
+  partnerId: Opt(Id),
+  jointId: Opt(Id),
   timelineIds: Opt(Type.Array(Id, { maxItems: 5000 })),
   observables: Opt(Type.Boolean()),
-  jointId: Opt(Id),
 });
-export const PackageImport = Obj({ package: Type.Unknown(), jointId: Opt(Id) });
+export const PackageImportQuery = Obj({ partner: Opt(Id), joint: Opt(Id), name: Opt(S(200)) });
 
 export const Assistance = Obj({
   scope: lit(SCOPES),
