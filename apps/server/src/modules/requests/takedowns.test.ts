@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
@@ -19,7 +20,7 @@ import { takenDownAt } from './flowback.ts';
 import { sendRequest } from './lifecycle.ts';
 import { measures } from './measures.ts';
 import { requestDetail } from './queries.ts';
-import { registerRecheck } from './recipients/capture.ts';
+import { CHROMIUM_PATH, registerRecheck } from './recipients/capture.ts';
 import { setRecipientNetwork } from './recipients/notices.ts';
 import { approveRequest } from './service.ts';
 import { draftTakedowns } from './takedowns.ts';
@@ -403,6 +404,35 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
       .execute();
     expect(audit).toHaveLength(1);
   });
+
+  it.skipIf(!existsSync(CHROMIUM_PATH) || engine !== 'sqlite')(
+    'takes the screenshots of a batch in one shared browser, each downloadable',
+    async () => {
+      const res = await draftTakedowns(
+        t.platform,
+        drafter,
+        { urls: [url('a', 13), url('a', 14)], title: '画面取得', reason: 'フィッシング', profile: 'android' },
+        { group, fetch },
+      );
+      expect(res.captures.map((c) => c.screenshot)).toEqual([true, true]);
+      const d = await requestDetail(t.platform, drafter, res.requests[0]!.id);
+      expect(d.items.map((i) => i.capture?.screenshot)).toEqual([true, true]);
+      const list = await t.app.inject({
+        method: 'GET',
+        url: `/api/requests/recipients/captures?requestId=${d.id}`,
+        headers: drafterHttp.headers,
+      });
+      const c = list.json<{ items: { id: string; screenshotFileId: string }[] }>().items[0]!;
+      const png = await t.app.inject({
+        method: 'GET',
+        url: `/api/requests/recipients/captures/${c.id}/files/${c.screenshotFileId}`,
+        headers: drafterHttp.headers,
+      });
+      expect([png.statusCode, png.headers['content-type']]).toEqual([200, 'image/png']);
+      expect(png.rawPayload.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    },
+    60_000,
+  );
 
   it('sends the approved takedown by mail: the SMTP server receives the letter with both references and the PDF', async () => {
     t.platform.config.smtpUrl = smtp.url;

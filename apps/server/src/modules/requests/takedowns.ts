@@ -5,7 +5,7 @@ import type { SafeFetchOptions, UserAgentProfile } from '../../platform/net/safe
 import { canonicalise } from '../intel/canonical.ts';
 import { observableVisible } from '../intel/places.ts';
 import { actorOf, isRequestStaff } from './access.ts';
-import { captureSite, eachLimited } from './recipients/capture.ts';
+import { captureSite, eachLimited, withSharedBrowser } from './recipients/capture.ts';
 import { type GroupOptions, type NoticeGroup, groupItems, sendingBudget, writeNotice } from './recipients/notices.ts';
 import { type RequestPlan, addEvent, insertRequest, prepareRequest } from './service.ts';
 
@@ -200,30 +200,34 @@ export async function draftTakedowns(p: Platform, s: Subject, input: TakedownInp
   const jobs = drafted.flatMap((r) => r.items.map((i) => ({ requestId: r.id, item: i })));
   const captures: (Capture | null)[] = jobs.map(() => null);
   if (input.capture !== false) {
-    await eachLimited([...jobs.keys()], CAPTURE_CONCURRENCY, async (n) => {
-      const { requestId, item } = jobs[n]!;
-      try {
-        const c = await captureSite(p, s, item.url, {
-          ...(input.profile ? { profile: input.profile } : {}),
-          ...(input.screenshot === false ? { screenshot: false } : {}),
-          ...(o.fetch ? { fetch: o.fetch } : {}),
-          requestId,
-          requestItemId: item.id,
-          clientIp: ip,
-        });
-        captures[n] = {
-          id: c.id,
-          url: item.url,
-          outcome: c.outcome,
-          screenshot: !!c.screenshotFileId,
-          itemId: item.id,
-        };
-      } catch (e) {
-        // The guard refused the target (private address…) or the store failed: recorded on the request, drafts kept.
-        const reason = e instanceof AppError && e.code === 'VALIDATION_FAILED' ? 'refused' : 'failed';
-        captures[n] = { id: null, url: item.url, outcome: reason, screenshot: false, itemId: item.id };
-      }
-    });
+    // One browser for the batch (each page in its own context): launching Chromium per URL dominated the time.
+    await withSharedBrowser(input.screenshot !== false && jobs.length > 0, (browser) =>
+      eachLimited([...jobs.keys()], CAPTURE_CONCURRENCY, async (n) => {
+        const { requestId, item } = jobs[n]!;
+        try {
+          const c = await captureSite(p, s, item.url, {
+            browser,
+            ...(input.profile ? { profile: input.profile } : {}),
+            ...(input.screenshot === false ? { screenshot: false } : {}),
+            ...(o.fetch ? { fetch: o.fetch } : {}),
+            requestId,
+            requestItemId: item.id,
+            clientIp: ip,
+          });
+          captures[n] = {
+            id: c.id,
+            url: item.url,
+            outcome: c.outcome,
+            screenshot: !!c.screenshotFileId,
+            itemId: item.id,
+          };
+        } catch (e) {
+          // The guard refused the target (private address…) or the store failed: recorded on the request, drafts kept.
+          const reason = e instanceof AppError && e.code === 'VALIDATION_FAILED' ? 'refused' : 'failed';
+          captures[n] = { id: null, url: item.url, outcome: reason, screenshot: false, itemId: item.id };
+        }
+      }),
+    );
     // Failed captures are written onto their requests' history afterwards, in order (one writer per request).
     const failed = captures.flatMap((c, n) => (c && c.id === null ? [{ c, requestId: jobs[n]!.requestId }] : []));
     if (failed.length > 0) {

@@ -15,6 +15,7 @@ import {
   safeFetch,
 } from '../../../platform/net/safeFetch.ts';
 import type { Selectable } from 'kysely';
+import type { Browser } from 'playwright-core';
 import type { AuditActor } from '../../../platform/audit/audit.ts';
 import type { AnyDb } from '../../../platform/db/dialect.ts';
 import { actorOf, visibleRequest } from '../access.ts';
@@ -37,6 +38,8 @@ export interface CaptureOptions {
   requestId?: string | null;
   /** The request item the capture is evidence for: re-check outcomes flow back onto it. */
   requestItemId?: string | null;
+  /** A browser shared by a batch of captures (`withSharedBrowser`); one is launched per capture otherwise. */
+  browser?: Browser | null;
   /** Follow the site with the scheduled re-check (default true). */
   recheck?: boolean;
   clientIp?: string | null;
@@ -44,15 +47,47 @@ export interface CaptureOptions {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/** A PNG screenshot of `url` rendered by headless Chromium, every request served through the safe fetcher. */
-export async function screenshotOf(url: string, profile: UserAgentProfile, fetch: SafeFetchOptions): Promise<Buffer> {
+/** Launches the guarded headless Chromium (its own proxy a closed port, so anything not intercepted fails closed). */
+export async function launchBrowser(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
+  return chromium.launch({
     executablePath: CHROMIUM_PATH,
     // Fail closed: a request that escapes interception (WebSocket, preconnect) goes to a closed port.
     proxy: { server: 'http://127.0.0.1:9' },
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-background-networking', '--dns-prefetch-disable'],
   });
+}
+
+/**
+ * Runs `fn` with one browser shared by a batch of captures (each capture still gets its own isolated context),
+ * or null when Chromium is not installed or not wanted; the browser is closed afterwards.
+ */
+export async function withSharedBrowser<T>(wanted: boolean, fn: (b: Browser | null) => Promise<T>): Promise<T> {
+  if (!wanted || !existsSync(CHROMIUM_PATH)) return fn(null);
+  let browser: Browser | null = null;
+  try {
+    browser = await launchBrowser();
+  } catch {
+    browser = null; // each capture then launches its own and notes a failure if that fails too
+  }
+  try {
+    return await fn(browser);
+  } finally {
+    await browser?.close();
+  }
+}
+
+/**
+ * A PNG screenshot of `url` rendered by headless Chromium, every request served through the safe fetcher. With a
+ * shared browser the page gets a fresh context in it (closed afterwards); otherwise a browser is launched for it.
+ */
+export async function screenshotOf(
+  url: string,
+  profile: UserAgentProfile,
+  fetch: SafeFetchOptions,
+  shared: Browser | null = null,
+): Promise<Buffer> {
+  const browser = shared ?? (await launchBrowser());
   try {
     const mobile = profile !== 'desktop';
     const ctx = await browser.newContext({
@@ -72,10 +107,14 @@ export async function screenshotOf(url: string, profile: UserAgentProfile, fetch
       });
     });
     const page = await ctx.newPage();
-    await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
-    return await page.screenshot({ fullPage: false, type: 'png' });
+    try {
+      await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+      return await page.screenshot({ fullPage: false, type: 'png' });
+    } finally {
+      await ctx.close();
+    }
   } finally {
-    await browser.close();
+    if (!shared) await browser.close();
   }
 }
 
@@ -115,7 +154,7 @@ export async function captureSite(p: Platform, s: Subject, url: string, o: Captu
   else if (!existsSync(CHROMIUM_PATH)) note = 'chromium_absent';
   else if (r.body) {
     try {
-      const png = await screenshotOf(url, profile, o.fetch ?? {});
+      const png = await screenshotOf(url, profile, o.fetch ?? {}, o.browser ?? null);
       const ref = await files.put(
         Readable.from([png]),
         { ownerType: 'site_capture', ownerId: id, originalName: 'screenshot.png', declaredType: 'image/png' },
