@@ -4,6 +4,8 @@ import { jobsOf } from '../../../platform/jobs/index.ts';
 import type { RenkeiModule } from '../../../platform/module.ts';
 import { supportRules } from './policy.ts';
 import * as schema from './schema.ts';
+import * as decide from './decisions.ts';
+import * as reads from './read.ts';
 import * as svc from './service.ts';
 
 const tags = ['case-support'];
@@ -32,7 +34,7 @@ export const caseSupportModule: RenkeiModule = {
     const reason = (r: FastifyRequest) => (r.body as { reason: string }).reason;
 
     app.get('/', { ...read, schema: { tags, querystring: schema.ListQuery } }, async (r) =>
-      svc.listSupport(p, s(r), r.query as svc.ListQuery),
+      reads.listSupport(p, s(r), r.query as reads.ListQuery),
     );
     app.post('/', { ...write, schema: { tags, body: schema.NewSupport } }, async (r, reply) =>
       reply.status(201).send(await svc.createSupport(p, s(r), r.body as svc.SupportInput, r.ip)),
@@ -41,27 +43,27 @@ export const caseSupportModule: RenkeiModule = {
       svc.workload(p, s(r), (r.query as { unitId?: string }).unitId),
     );
     app.get('/by-case/:caseId', { ...read, schema: { tags, params: schema.CaseParams } }, async (r) =>
-      svc.supportForCase(p, s(r), (r.params as { caseId: string }).caseId),
+      reads.supportForCase(p, s(r), (r.params as { caseId: string }).caseId),
     );
     app.get('/:id', { ...read, schema: { tags, params: schema.IdParams } }, async (r) =>
-      svc.getSupport(p, s(r), id(r)),
+      reads.getSupport(p, s(r), id(r)),
     );
     app.post('/:id/accept', { ...write, schema: { tags, params: schema.IdParams, body: schema.Accept } }, async (r) =>
-      svc.acceptSupport(p, s(r), id(r), r.body as { assigneeId?: string }, r.ip),
+      decide.acceptSupport(p, s(r), id(r), r.body as { assigneeId?: string }, r.ip),
     );
     app.post('/:id/decline', { ...write, schema: { tags, params: schema.IdParams, body: schema.Reason } }, async (r) =>
-      svc.declineSupport(p, s(r), id(r), reason(r), r.ip),
+      decide.declineSupport(p, s(r), id(r), reason(r), r.ip),
     );
     app.post(
       '/:id/hand-back',
       { ...write, schema: { tags, params: schema.IdParams, body: schema.Reason } },
-      async (r) => svc.handBackSupport(p, s(r), id(r), reason(r), r.ip),
+      async (r) => decide.handBackSupport(p, s(r), id(r), reason(r), r.ip),
     );
     app.post('/:id/complete', { ...write, schema: { tags, params: schema.IdParams } }, async (r) =>
-      svc.completeSupport(p, s(r), id(r), r.ip),
+      decide.completeSupport(p, s(r), id(r), r.ip),
     );
     app.post('/:id/withdraw', { ...write, schema: { tags, params: schema.IdParams, body: schema.Reason } }, async (r) =>
-      svc.withdrawSupport(p, s(r), id(r), reason(r), r.ip),
+      decide.withdrawSupport(p, s(r), id(r), reason(r), r.ip),
     );
   },
 };

@@ -1,33 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { type Expression, type Selectable, type SqlBool, type Transaction, sql } from 'kysely';
-import { hasContentRole } from '../../../platform/auth/policy.ts';
 import type { Subject } from '../../../platform/auth/subject.ts';
+import { hasContentRole } from '../../../platform/auth/policy.ts';
 import type { Platform } from '../../../platform/context.ts';
-import { decodeCursor, encodeCursor, pageLimit } from '../../../platform/db/cursor.ts';
-import type { Database } from '../../../platform/db/types.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { jobsOf } from '../../../platform/jobs/index.ts';
 import { queueMail } from '../../../platform/mail/outbox.ts';
 import { findUnitHead } from '../../../platform/organisation.ts';
 import { cyberUnitId, readable as readableReport } from '../../intake/access.ts';
-import { caseVisibleTo } from '../access.ts';
-import { caseForManage, caseForRead } from '../evidence/caseGate.ts';
+import { caseForManage } from '../evidence/caseGate.ts';
 import { actorOf } from '../evidence/service.ts';
 import { addTimeline } from '../timeline.ts';
 import { decisionDue, supportClock } from './clock.ts';
-import type { CaseSupportRequestTable } from './tables.ts';
-import './tables.ts';
+import { KIND_JA, type Row, present } from './read.ts';
 
-type Row = Selectable<CaseSupportRequestTable>;
+// Making a request, escalating one nobody decided in time, and the asked unit's workload. Reading requests is in
+// read.ts, deciding them in decisions.ts.
 
 export const SUPPORT_KINDS = ['analysis', 'investigation', 'advice', 'preservation', 'other'] as const;
-const KIND_JA: Record<string, string> = {
-  analysis: '解析支援',
-  investigation: '捜査支援',
-  advice: '助言',
-  preservation: '証拠保全',
-  other: 'その他',
-};
 
 export interface SupportInput {
   caseId?: string | undefined;
@@ -37,48 +26,6 @@ export interface SupportInput {
   urgency: 'urgent' | 'normal' | 'low';
   summary: string;
   details?: string | undefined;
-}
-
-async function present(p: Platform, rows: Row[]) {
-  const userIds = [
-    ...new Set(rows.flatMap((r) => [r.requested_by, r.assignee_id, r.decided_by]).filter(Boolean)),
-  ] as string[];
-  const unitIds = [...new Set(rows.flatMap((r) => [r.from_unit_id, r.to_unit_id]))];
-  const caseIds = [...new Set(rows.map((r) => r.case_id).filter(Boolean))] as string[];
-  const [users, units, cases] = await Promise.all([
-    userIds.length ? p.db.db.selectFrom('users').select(['id', 'name']).where('id', 'in', userIds).execute() : [],
-    unitIds.length ? p.db.db.selectFrom('units').select(['id', 'name']).where('id', 'in', unitIds).execute() : [],
-    caseIds.length
-      ? p.db.db.selectFrom('cases').select(['id', 'case_number']).where('id', 'in', caseIds).execute()
-      : [],
-  ]);
-  const uName = new Map(users.map((u) => [u.id, u.name]));
-  const unitName = new Map(units.map((u) => [u.id, u.name]));
-  const caseNo = new Map(cases.map((c) => [c.id, c.case_number]));
-  const now = p.clock.now();
-  return rows.map((r) => ({
-    id: r.id,
-    caseId: r.case_id,
-    caseNumber: r.case_id ? (caseNo.get(r.case_id) ?? null) : null,
-    reportId: r.report_id,
-    fromUnit: { id: r.from_unit_id, name: unitName.get(r.from_unit_id) ?? '' },
-    toUnit: { id: r.to_unit_id, name: unitName.get(r.to_unit_id) ?? '' },
-    requestedBy: { id: r.requested_by, name: uName.get(r.requested_by) ?? '' },
-    kind: r.kind,
-    kindLabel: KIND_JA[r.kind] ?? r.kind,
-    urgency: r.urgency,
-    summary: r.summary,
-    details: r.details,
-    status: r.status,
-    requestedAt: r.requested_at,
-    decidedAt: r.decided_at,
-    decidedBy: r.decided_by ? { id: r.decided_by, name: uName.get(r.decided_by) ?? '' } : null,
-    assignee: r.assignee_id ? { id: r.assignee_id, name: uName.get(r.assignee_id) ?? '' } : null,
-    reason: r.reason,
-    escalatedAt: r.escalated_at,
-    closedAt: r.closed_at,
-    clock: supportClock(r, now),
-  }));
 }
 
 /** Any unit asks another (by default the cyber division) for support on a case it leads or a report it may read. */
@@ -150,292 +97,6 @@ export async function createSupport(p: Platform, s: Subject, input: SupportInput
     });
   });
   return (await present(p, [row]))[0]!;
-}
-
-/** Who may see a request: the asked unit's staff, the requester, and those who may read its case. */
-function visible(s: Subject): Expression<SqlBool> {
-  if (!hasContentRole(s)) return sql<SqlBool>`1 = 0`;
-  return sql<SqlBool>`(case_support_requests.to_unit_id = ${s.unitId}
-    or case_support_requests.requested_by = ${s.userId}
-    or (case_support_requests.case_id is not null and ${caseVisibleTo(s, 'case_support_requests.case_id')}))`;
-}
-
-export interface ListQuery {
-  box?: 'inbox' | 'outbox' | undefined;
-  status?: string | undefined;
-  cursor?: string | undefined;
-  limit?: string | undefined;
-}
-
-/** Inbox: requests to my unit (newest first; keyset pages). Outbox: what I asked, or what concerns my cases. */
-export async function listSupport(p: Platform, s: Subject, q: ListQuery) {
-  const limit = pageLimit(q.limit);
-  const after = decodeCursor<[string, string]>(q.cursor, 2);
-  let query = p.db.db.selectFrom('case_support_requests').selectAll().where(visible(s));
-  query =
-    q.box === 'outbox'
-      ? query.where((eb) =>
-          eb.or([
-            eb('requested_by', '=', s.userId),
-            eb.and([eb('case_id', 'is not', null), caseVisibleTo(s, 'case_support_requests.case_id')]),
-          ]),
-        )
-      : query.where('to_unit_id', '=', s.unitId);
-  if (q.status === 'open') query = query.where('status', 'in', ['requested', 'accepted']);
-  else if (q.status) query = query.where('status', '=', q.status);
-  if (after) {
-    query = query.where((eb) =>
-      eb.or([eb('requested_at', '<', after[0]), eb.and([eb('requested_at', '=', after[0]), eb('id', '<', after[1])])]),
-    );
-  }
-  const rows = await query
-    .orderBy('requested_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit + 1)
-    .execute();
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    items: await present(p, page),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.requested_at, last.id]) : null,
-  };
-}
-
-async function loadVisible(p: Platform, s: Subject, id: string): Promise<Row> {
-  const r = await p.db.db
-    .selectFrom('case_support_requests')
-    .selectAll()
-    .where('id', '=', id)
-    .where(visible(s))
-    .executeTakeFirst();
-  if (!r) throw new AppError('NOT_FOUND');
-  return r;
-}
-
-export async function getSupport(p: Platform, s: Subject, id: string) {
-  return (await present(p, [await loadVisible(p, s, id)]))[0]!;
-}
-
-async function transition(
-  p: Platform,
-  s: Subject,
-  r: Row,
-  set: Partial<Row>,
-  action: string,
-  ip: string | null,
-  extra: (trx: Transaction<Database>, now: string) => Promise<void> = async () => {},
-) {
-  const now = p.clock.now().toISOString();
-  const next: Row = { ...r, ...set, updated_at: now };
-  await p.db.db.transaction().execute(async (trx) => {
-    const res = await trx
-      .updateTable('case_support_requests')
-      .set({ ...set, updated_at: now })
-      .where('id', '=', r.id)
-      .where('status', '=', r.status)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new AppError('CONFLICT');
-    await extra(trx, now);
-    await p.audit.record(trx, {
-      actor: actorOf(s),
-      action,
-      target: { type: 'case_support_request', id: r.id },
-      result: 'success',
-      clientIp: ip,
-      details: {
-        caseId: r.case_id,
-        reportId: r.report_id,
-        from: r.status,
-        to: next.status,
-        reason: set.reason ?? null,
-      },
-    });
-  });
-  return (await present(p, [next]))[0]!;
-}
-
-function askedUnitOnly(s: Subject, r: Row) {
-  if (s.unitId !== r.to_unit_id) throw new AppError('FORBIDDEN', 'only the asked unit decides');
-}
-
-function decision(p: Platform, r: Row) {
-  const now = p.clock.now();
-  return {
-    decided_at: now.toISOString(),
-    working_ms_to_decision: supportClock({ ...r, decided_at: now.toISOString() }, now).workingMs,
-  };
-}
-
-/**
- * The asked unit accepts: the assignee (the acceptor, or a colleague of his unit he names) joins the case as a
- * member (via 'support') and his unit becomes a supporting unit. The lead's request is the invitation.
- */
-export async function acceptSupport(
-  p: Platform,
-  s: Subject,
-  id: string,
-  input: { assigneeId?: string | undefined },
-  ip: string | null,
-) {
-  const r = await loadVisible(p, s, id);
-  askedUnitOnly(s, r);
-  if (r.status !== 'requested') throw new AppError('CONFLICT', 'the request is not waiting for a decision');
-  const assigneeId = input.assigneeId ?? s.userId;
-  const assignee = await p.db.db
-    .selectFrom('users')
-    .select(['id', 'name', 'unit_id', 'clearance', 'status'])
-    .where('id', '=', assigneeId)
-    .executeTakeFirst();
-  if (assignee?.status !== 'active' || assignee.unit_id !== r.to_unit_id) {
-    throw new AppError('VALIDATION_FAILED', 'the assignee must be an active member of the asked unit');
-  }
-  if (r.case_id) {
-    const c = await p.db.db
-      .selectFrom('cases')
-      .select('confidentiality')
-      .where('id', '=', r.case_id)
-      .executeTakeFirstOrThrow();
-    if (assignee.clearance < c.confidentiality) throw new AppError('CASE_CLEARANCE_TOO_LOW');
-  }
-  return transition(
-    p,
-    s,
-    r,
-    { status: 'accepted', decided_by: s.userId, assignee_id: assigneeId, ...decision(p, r) },
-    'case.support.accept',
-    ip,
-    async (trx, now) => {
-      if (!r.case_id) return;
-      const had = await trx
-        .selectFrom('case_members')
-        .select('role')
-        .where('case_id', '=', r.case_id)
-        .where('user_id', '=', assigneeId)
-        .executeTakeFirst();
-      if (!had) {
-        await trx
-          .insertInto('case_members')
-          .values({
-            case_id: r.case_id,
-            user_id: assigneeId,
-            role: 'member',
-            added_by: r.requested_by,
-            added_at: now,
-            via: 'support',
-            reason: `支援要請 ${r.id}`,
-          })
-          .execute();
-      }
-      const unit = await trx
-        .selectFrom('case_units')
-        .select('unit_id')
-        .where('case_id', '=', r.case_id)
-        .where('unit_id', '=', r.to_unit_id)
-        .executeTakeFirst();
-      if (!unit) {
-        await trx
-          .insertInto('case_units')
-          .values({ case_id: r.case_id, unit_id: r.to_unit_id, added_by: r.requested_by, added_at: now })
-          .execute();
-      }
-      await addTimeline(trx, {
-        caseId: r.case_id,
-        kind: 'support',
-        body: `支援要請を受理（担当: ${assignee.name}）`,
-        authorId: s.userId,
-        now,
-      });
-    },
-  );
-}
-
-export async function declineSupport(p: Platform, s: Subject, id: string, reason: string, ip: string | null) {
-  const r = await loadVisible(p, s, id);
-  askedUnitOnly(s, r);
-  if (r.status !== 'requested') throw new AppError('CONFLICT', 'the request is not waiting for a decision');
-  if (!reason.trim()) throw new AppError('VALIDATION_FAILED', 'a reason is required');
-  return transition(
-    p,
-    s,
-    r,
-    { status: 'declined', decided_by: s.userId, reason, closed_at: p.clock.now().toISOString(), ...decision(p, r) },
-    'case.support.decline',
-    ip,
-    async (trx, now) => {
-      if (r.case_id)
-        await addTimeline(trx, {
-          caseId: r.case_id,
-          kind: 'support',
-          body: `支援要請を辞退: ${reason}`,
-          authorId: s.userId,
-          now,
-        });
-    },
-  );
-}
-
-/** The supporting unit hands the work back; the support membership ends (the lead keeps what was done). */
-export async function handBackSupport(p: Platform, s: Subject, id: string, reason: string, ip: string | null) {
-  const r = await loadVisible(p, s, id);
-  askedUnitOnly(s, r);
-  if (r.status !== 'accepted') throw new AppError('CONFLICT', 'only accepted support can be handed back');
-  if (!reason.trim()) throw new AppError('VALIDATION_FAILED', 'a reason is required');
-  return transition(
-    p,
-    s,
-    r,
-    { status: 'handed_back', reason, closed_at: p.clock.now().toISOString() },
-    'case.support.hand_back',
-    ip,
-    async (trx, now) => {
-      if (!r.case_id || !r.assignee_id) return;
-      await trx
-        .deleteFrom('case_members')
-        .where('case_id', '=', r.case_id)
-        .where('user_id', '=', r.assignee_id)
-        .where('via', '=', 'support')
-        .execute();
-      await addTimeline(trx, {
-        caseId: r.case_id,
-        kind: 'support',
-        body: `支援を返還: ${reason}`,
-        authorId: s.userId,
-        now,
-      });
-    },
-  );
-}
-
-export async function completeSupport(p: Platform, s: Subject, id: string, ip: string | null) {
-  const r = await loadVisible(p, s, id);
-  askedUnitOnly(s, r);
-  if (r.status !== 'accepted') throw new AppError('CONFLICT', 'only accepted support can be completed');
-  return transition(
-    p,
-    s,
-    r,
-    { status: 'completed', closed_at: p.clock.now().toISOString() },
-    'case.support.complete',
-    ip,
-    async (trx, now) => {
-      if (r.case_id)
-        await addTimeline(trx, { caseId: r.case_id, kind: 'support', body: '支援を完了', authorId: s.userId, now });
-    },
-  );
-}
-
-export async function withdrawSupport(p: Platform, s: Subject, id: string, reason: string, ip: string | null) {
-  const r = await loadVisible(p, s, id);
-  if (r.requested_by !== s.userId) throw new AppError('FORBIDDEN', 'only the requester withdraws');
-  if (r.status !== 'requested') throw new AppError('CONFLICT', 'only a pending request can be withdrawn');
-  return transition(
-    p,
-    s,
-    r,
-    { status: 'withdrawn', reason, closed_at: p.clock.now().toISOString() },
-    'case.support.withdraw',
-    ip,
-  );
 }
 
 /** Job: no decision within the working-time budget → escalate to the head of the asked unit (record, mail, audit). */
@@ -540,16 +201,4 @@ export async function workload(p: Platform, s: Subject, unitId?: string) {
       decidedLate: decided.filter((d) => d.decided_at && d.decided_at > d.due_at).length,
     },
   };
-}
-
-/** The requests concerning a case (for the case page's panel); members only. */
-export async function supportForCase(p: Platform, s: Subject, caseId: string) {
-  await caseForRead(p, s, caseId);
-  const rows = await p.db.db
-    .selectFrom('case_support_requests')
-    .selectAll()
-    .where('case_id', '=', caseId)
-    .orderBy('requested_at')
-    .execute();
-  return { items: await present(p, rows) };
 }
