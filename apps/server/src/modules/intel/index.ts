@@ -7,7 +7,9 @@ import { graphOf } from './graph.ts';
 import { type ImportFormat, importAsnTable, importIndicators } from './importer.ts';
 import { intelRules } from './policy.ts';
 import * as schema from './schema.ts';
+import * as annotations from './annotations.ts';
 import * as svc from './service.ts';
+import * as warningLists from './warningLists.ts';
 import type { OccurrenceRole, TlpLabel } from './vocab.ts';
 
 export { registerPlaceType, type PlaceTypeDef } from './places.ts';
@@ -54,7 +56,7 @@ export const intelModule: RenkeiModule = {
     }));
 
     app.get('/warning-lists', { config: { action: 'intel.read' }, schema: { tags } }, async () => ({
-      items: await svc.listWarningLists(p),
+      items: await warningLists.listWarningLists(p),
     }));
     app.get(
       '/warning-lists/:id/entries',
@@ -62,7 +64,7 @@ export const intelModule: RenkeiModule = {
       async (request) => {
         const { id } = request.params as { id: string };
         const q = request.query as { cursor?: string; limit?: string };
-        return svc.listWarningEntries(p, id, q.cursor, pageLimit(q.limit, 100, 1000));
+        return warningLists.listWarningEntries(p, id, q.cursor, pageLimit(q.limit, 100, 1000));
       },
     );
     app.post(
@@ -71,7 +73,7 @@ export const intelModule: RenkeiModule = {
       async (request, reply) => {
         const body = request.body as { code: string; name: string; description?: string };
         reply.code(201);
-        return svc.createWarningList(p, subjectOf(request), body, request.ip);
+        return warningLists.createWarningList(p, subjectOf(request), body, request.ip);
       },
     );
     app.patch(
@@ -79,7 +81,7 @@ export const intelModule: RenkeiModule = {
       { config: { action: 'intel.manage' }, schema: { tags, params: schema.IdParams, body: schema.WarningListPatch } },
       async (request) => {
         const { id } = request.params as { id: string };
-        return svc.changeWarningList(p, subjectOf(request), id, request.body as never, request.ip);
+        return warningLists.changeWarningList(p, subjectOf(request), id, request.body as never, request.ip);
       },
     );
 
@@ -184,13 +186,25 @@ export const intelModule: RenkeiModule = {
       '/:id/role',
       { config: { action: 'intel.write' }, schema: { tags, params: schema.IdParams, body: schema.RoleBody } },
       async (request) =>
-        svc.setRole(p, subjectOf(request), (request.params as { id: string }).id, request.body as never, request.ip),
+        annotations.setRole(
+          p,
+          subjectOf(request),
+          (request.params as { id: string }).id,
+          request.body as never,
+          request.ip,
+        ),
     );
     app.post(
       '/:id/tags',
       { config: { action: 'intel.write' }, schema: { tags, params: schema.IdParams, body: schema.TagsBody } },
       async (request) =>
-        svc.changeTags(p, subjectOf(request), (request.params as { id: string }).id, request.body as never, request.ip),
+        annotations.changeTags(
+          p,
+          subjectOf(request),
+          (request.params as { id: string }).id,
+          request.body as never,
+          request.ip,
+        ),
     );
 
     // Uploads: the body is the file itself (txt, CSV, JSON lines, optionally gzip), read as a stream.
