@@ -210,6 +210,42 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
     expect(counts).toEqual([0, 0, 0]);
   });
 
+  it("writes all drafts or none: a failure while writing the second provider's draft leaves nothing behind", async () => {
+    const audit = t.platform.audit;
+    const record = audit.record.bind(audit);
+    let notices = 0;
+    audit.record = async (trx, entry) => {
+      if (entry.action === 'request.notice.create' && ++notices === 2) throw new Error('disk full');
+      return record(trx, entry);
+    };
+    try {
+      await expect(
+        draftTakedowns(
+          t.platform,
+          drafter,
+          { urls: [url('a', 1), url('b', 1)], title: '途中で失敗', reason: 'フィッシング' },
+          { group, fetch },
+        ),
+      ).rejects.toThrow('disk full');
+    } finally {
+      audit.record = record;
+    }
+    expect(notices).toBe(2);
+    const left = await Promise.all(
+      (['requests', 'request_items', 'request_notices', 'site_captures'] as const).map(async (tb) =>
+        Number(
+          (
+            await t.platform.db.db
+              .selectFrom(tb)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirst()
+          )?.n,
+        ),
+      ),
+    );
+    expect(left).toEqual([0, 0, 0, 0]);
+  });
+
   let aId = '';
   let bId = '';
   it('groups twenty URLs by provider into one draft and one notice each, links observable and campaign, and captures every URL', async () => {
@@ -359,6 +395,26 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
         headers: outsiderHttp.headers,
       });
       expect(hidden.statusCode).toBe(404);
+      // Nor does a colleague of the unit outside the case: its capture is not listed to him, nor served.
+      const mine = await t.app.inject({
+        method: 'GET',
+        url: '/api/requests/recipients/captures?limit=200',
+        headers: drafterHttp.headers,
+      });
+      const theirs = await t.app.inject({
+        method: 'GET',
+        url: '/api/requests/recipients/captures?limit=200',
+        headers: headHttp.headers,
+      });
+      const capId = body.captures[0]!.id;
+      const listed = (r: typeof mine) => r.json<{ items: { id: string }[] }>().items.some((c) => c.id === capId);
+      expect([listed(mine), listed(theirs)]).toEqual([true, false]);
+      const detail = await t.app.inject({
+        method: 'GET',
+        url: `/api/requests/recipients/captures/${capId}`,
+        headers: headHttp.headers,
+      });
+      expect(detail.statusCode).toBe(404);
     } finally {
       if (saved === undefined) delete process.env.RENKEI_TEST_HOSTS;
       else process.env.RENKEI_TEST_HOSTS = saved;

@@ -220,6 +220,7 @@ export async function captureDetail(p: Platform, s: Subject, id: string) {
   const db = p.db.db;
   const c = await db.selectFrom('site_captures').selectAll().where('id', '=', id).executeTakeFirst();
   if (!c || c.owner_unit_id !== s.unitId) throw new AppError('NOT_FOUND');
+  if (c.request_id) await visibleRequest(db, s, c.request_id);
   const checks = await db
     .selectFrom('site_checks')
     .select(['at', 'outcome', 'http_status', 'sha256', 'error'])

@@ -2,7 +2,7 @@ import type { Subject } from '../../../platform/auth/subject.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { decodeCursor, encodeCursor } from '../../../platform/db/cursor.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { actorOf, isRequestStaff, visibleRequest } from '../access.ts';
+import { actorOf, isRequestStaff, requestVisible, visibleRequest } from '../access.ts';
 
 /**
  * Captures for the UI: the drafting unit's captures, newest first (keyset on created_at, id; at most 200 a page),
@@ -37,7 +37,20 @@ export async function listCaptures(
       'last_checked_at',
       'created_at',
     ])
-    .where('owner_unit_id', '=', s.unitId);
+    .where('owner_unit_id', '=', s.unitId)
+    // A capture of a request the caller may not see (a case he is not a member of) is not listed either.
+    .where((eb) =>
+      eb.or([
+        eb('site_captures.request_id', 'is', null),
+        eb.exists(
+          eb
+            .selectFrom('requests as rq')
+            .select('rq.id')
+            .whereRef('rq.id', '=', 'site_captures.request_id')
+            .where(requestVisible(s, 'rq')),
+        ),
+      ]),
+    );
   if (f.requestId) q = q.where('request_id', '=', f.requestId);
   const after = decodeCursor<[string, string]>(f.cursor, 2);
   if (after) {
