@@ -318,9 +318,11 @@ export async function listTypes(p: Platform) {
 
 /**
  * Observables to pick from when drafting: those at a campaign or a case the caller may see (intel's place rule,
- * so a case is offered to its members only).
+ * so a case is offered to its members only). A campaign is an intel entity: its observables occur at the place
+ * type `entity`.
  */
-export async function sourceObservables(p: Platform, s: Subject, placeType: 'campaign' | 'case', placeId: string) {
+export async function sourceObservables(p: Platform, s: Subject, kind: 'campaign' | 'case', placeId: string) {
+  const placeType = kind === 'campaign' ? 'entity' : 'case';
   const rows = await p.db.db
     .selectFrom('observable_places as pl')
     .innerJoin('observable_occurrences as oc', 'oc.place_num', 'pl.num')

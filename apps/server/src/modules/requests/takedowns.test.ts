@@ -246,6 +246,18 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
     expect(left).toEqual([0, 0, 0, 0]);
   });
 
+  it("offers the campaign's URLs to pick from (a campaign is an intel entity place)", async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/requests/sources/campaign/${campaignId}/observables`,
+      headers: drafterHttp.headers,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    // The URL and what it implies (its domain…).
+    const items = res.json<{ items: { id: string; type: string }[] }>().items;
+    expect(items.filter((o) => o.type === 'url').map((o) => o.id)).toEqual([linkedObservable]);
+  });
+
   let aId = '';
   let bId = '';
   it('groups twenty URLs by provider into one draft and one notice each, links observable and campaign, and captures every URL', async () => {
