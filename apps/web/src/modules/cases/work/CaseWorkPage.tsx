@@ -10,6 +10,7 @@ import './strings';
 import { AssistancePanel } from './AssistancePanel';
 import { JointPanel } from './JointPanel';
 import { NpaReportsPanel } from './NpaReportsPanel';
+import { PackagePanel } from './PackagePanel';
 import { VictimProfilePanel, WarrantForm } from './WorkForms';
 
 export { AnalysisPanel, ApprovalsPage, CaseSupportPanel, EvidencePanel, RequestSupportForm, SupportInboxPage };
@@ -91,6 +92,9 @@ export function CaseWorkPage() {
       </Section>
       <Section id="cw-joint" title={t('casework.forms.joint.title')}>
         <JointPanel caseId={id} />
+      </Section>
+      <Section id="cw-package" title={t('casework.package.title')}>
+        <PackagePanel caseId={id} />
       </Section>
       <Section id="cw-npa" title={t('casework.forms.npa.title')}>
         <NpaReportsPanel caseId={id} />
