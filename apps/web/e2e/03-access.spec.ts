@@ -21,6 +21,11 @@ test('署員には管理メニューが表示されず、管理画面とAPIは�
     await expect(nav.getByRole('link', { name: text(lang, key) })).toHaveCount(0);
   }
   await expect(page.getByTestId('module-admin')).toHaveCount(0);
+  // Cleared for 機密性1 only: no indicator modules either (the modules' own strings, not in ja.json).
+  for (const label of ['情報分析（指標）', '検知（フィード・照合）', '情報共有（連携先）', 'TAXII連携', '送信メール']) {
+    await expect(nav.getByRole('link', { name: label })).toHaveCount(0);
+  }
+  await expect(page.getByTestId('module-intel')).toHaveCount(0);
 
   for (const path of ['/admin', '/admin/users', '/admin/units', '/admin/tokens', '/audit']) {
     await page.goto(path);

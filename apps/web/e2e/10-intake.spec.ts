@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { type Account, saveAccount, uniqueSuffix } from './support/accounts';
-import { ApiSession } from './support/api';
+import { uniqueSuffix } from './support/accounts';
 import { checkAccessibility } from './support/axe';
+import { createStaff } from './support/staff';
 import { signIn } from './support/ui';
 
 // Issue 6 "done when": citizen smishing report on a phone, station phone consultation with its 受理票, a 犯行予告 at
@@ -17,25 +17,6 @@ const SMS = (url: string) =>
 const FULLWIDTH_URL = 'ｈｘｘｐｓ：／／ｓａｇａｗａ-ｆｕｋｕ[.]ｅｘａｍｐｌｅ／ｔｒａｃｋ';
 
 test.describe.configure({ mode: 'serial' });
-
-async function staff(login: string, name: string, role: string, unitCode: string): Promise<Account> {
-  const admin = await ApiSession.admin();
-  const units = (await admin.get('/api/admin/units')) as { items: { id: string; code: string }[] };
-  const unit = units.items.find((u) => u.code === unitCode);
-  if (!unit) throw new Error(`no unit ${unitCode}`);
-  const created = (await admin.post('/api/admin/users', {
-    login,
-    name,
-    nameKana: 'テスト',
-    unitId: unit.id,
-    roles: [role],
-    clearance: 2,
-  })) as { initialPassword: string };
-  await admin.dispose();
-  const account = { login, password: created.initialPassword };
-  saveAccount(account);
-  return account;
-}
 
 let smishingReceipt = '';
 
@@ -72,7 +53,11 @@ test.describe('citizen on a phone', () => {
 
 test('a station officer takes a phone consultation and prints its 受理票', async ({ page }) => {
   const suffix = uniqueSuffix();
-  const officer = await staff(`intake-st-${suffix}`, '郡山 署員', 'station_officer', 'st-koriyama');
+  const officer = await createStaff(`intake-st-${suffix}`, {
+    name: '郡山 署員',
+    role: 'station_officer',
+    unit: 'st-koriyama',
+  });
   await signIn(page, lang, officer, { newPassword: `Pw-${suffix}-Renkei-2026`, tag: 'intake-station' });
   await page.goto('/intake/new');
   await expect(page.getByRole('heading', { level: 1, name: '通報・相談の受理（職員入力）' })).toBeVisible();
@@ -113,7 +98,11 @@ test('a 犯行予告 reaches the duty desk and the cyber analyst sees routed rep
   expect(variant.status()).toBe(201);
 
   const suffix = uniqueSuffix();
-  const analyst = await staff(`intake-cy-${suffix}`, 'サ対 分析官', 'cyber_analyst', 'cyber-ka');
+  const analyst = await createStaff(`intake-cy-${suffix}`, {
+    name: 'サ対 分析官',
+    role: 'cyber_analyst',
+    unit: 'cyber-ka',
+  });
   await signIn(page, lang, analyst, { newPassword: `Pw-${suffix}-Renkei-2026`, tag: 'intake-analyst' });
   await page.goto('/intake');
   await expect(page.getByRole('heading', { level: 1, name: '通報・相談の一覧' })).toBeVisible();

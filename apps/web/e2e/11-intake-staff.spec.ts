@@ -1,7 +1,7 @@
 import { type Page, expect, test } from '@playwright/test';
-import { type Account, saveAccount, uniqueSuffix } from './support/accounts';
-import { ApiSession } from './support/api';
+import { uniqueSuffix } from './support/accounts';
 import { checkAccessibility } from './support/axe';
+import { createStaff } from './support/staff';
 import { signIn } from './support/ui';
 
 // Issue 6, staff side: the analyst edits a routing rule, acts on two reports at once from the queue, takes an
@@ -17,25 +17,6 @@ async function pick(page: Page, name: string, option: string, type = false) {
   await input.click();
   if (type) await input.fill(option);
   await page.getByRole('option', { name: option }).first().click();
-}
-
-async function staff(login: string, role: string, unitCode: string): Promise<Account> {
-  const admin = await ApiSession.admin();
-  const units = (await admin.get('/api/admin/units')) as { items: { id: string; code: string }[] };
-  const unit = units.items.find((u) => u.code === unitCode);
-  if (!unit) throw new Error(`no unit ${unitCode}`);
-  const created = (await admin.post('/api/admin/users', {
-    login,
-    name: 'サ対 分析官',
-    nameKana: 'テスト',
-    unitId: unit.id,
-    roles: [role],
-    clearance: 2,
-  })) as { initialPassword: string };
-  await admin.dispose();
-  const account = { login, password: created.initialPassword };
-  saveAccount(account);
-  return account;
 }
 
 test('the cyber analyst edits routing rules, acts on several reports, takes an IHC entry and promotes a cluster', async ({
@@ -58,7 +39,11 @@ test('the cyber analyst edits routing rules, acts on several reports, takes an I
     receipts.push(((await res.json()) as { receiptNumber: string }).receiptNumber);
   }
 
-  const analyst = await staff(`intake-rules-${suffix}`, 'cyber_analyst', 'cyber-ka');
+  const analyst = await createStaff(`intake-rules-${suffix}`, {
+    name: 'サ対 分析官',
+    role: 'cyber_analyst',
+    unit: 'cyber-ka',
+  });
   await signIn(page, lang, analyst, { newPassword: `Pw-${suffix}-Renkei-2026`, tag: 'intake-staff' });
 
   // 1. Routing rules: add one (オークション → 会津若松警察署), save, see it kept after a reload.

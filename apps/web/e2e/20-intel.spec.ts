@@ -1,9 +1,8 @@
-import { type BrowserContext, expect, type Page, request, test } from '@playwright/test';
-import { type Account, saveAccount, uniqueSuffix } from './support/accounts';
-import { ApiSession } from './support/api';
+import { expect, type Page, test } from '@playwright/test';
+import { type Account, uniqueSuffix } from './support/accounts';
 import { checkAccessibility } from './support/axe';
-import { e2ePort } from './support/env';
-import { totpCode } from './support/totp';
+import { citizenReport } from './support/http';
+import { createStaff, signInBrowser } from './support/staff';
 
 // Issue 5 "done when": an analyst looks up a defanged URL, opens its graph and reaches a linked record; a viewer of
 // another unit does not see the report he may not see. Data comes in through the real API and the upload page.
@@ -17,50 +16,6 @@ let analyst: Account;
 let viewer: Account;
 let receipt = '';
 
-async function createStaff(login: string, name: string, role: string, unitCode: string): Promise<Account> {
-  const admin = await ApiSession.admin();
-  const units = (await admin.get('/api/admin/units')) as { items: { id: string; code: string }[] };
-  const unit = units.items.find((u) => u.code === unitCode);
-  if (!unit) throw new Error(`no unit ${unitCode}`);
-  const created = (await admin.post('/api/admin/users', {
-    login,
-    name,
-    nameKana: 'テスト',
-    unitId: unit.id,
-    roles: [role],
-    clearance: 2,
-  })) as { initialPassword: string };
-  await admin.dispose();
-  return { login, password: created.initialPassword };
-}
-
-/** Signs in through the API (password change + TOTP enrolment) and hands the session cookie to the browser. */
-async function signInBrowser(context: BrowserContext, account: Account): Promise<void> {
-  const api = await request.newContext({ baseURL: `http://127.0.0.1:${e2ePort}` });
-  const post = async (path: string, data: unknown, csrf: string) => {
-    const response = await api.post(path, { data, headers: { 'X-CSRF-Token': csrf } });
-    expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
-    return (await response.json()) as { stage: string; csrfToken: string; secret?: string };
-  };
-  let reply = await post('/api/auth/login', { login: account.login, password: account.password }, '');
-  if (reply.stage === 'password_change') {
-    const newPassword = `Pw-${suffix}-Intel-2026x`;
-    reply = await post('/api/auth/password', { currentPassword: account.password, newPassword }, reply.csrfToken);
-    account.password = newPassword;
-  }
-  if (reply.stage === 'mfa_enrol') {
-    const start = await post('/api/auth/totp/enrol/start', {}, reply.csrfToken);
-    account.totpSecret = start.secret;
-    reply = await post('/api/auth/totp/enrol/finish', { code: await totpCode(start.secret ?? '') }, reply.csrfToken);
-  } else if (reply.stage === 'mfa_verify') {
-    reply = await post('/api/auth/totp/verify', { code: await totpCode(account.totpSecret ?? '') }, reply.csrfToken);
-  }
-  saveAccount(account);
-  expect(reply.stage).toBe('ok');
-  await context.addCookies((await api.storageState()).cookies);
-  await api.dispose();
-}
-
 async function lookUp(page: Page, value: string) {
   await page.goto('/intel');
   await expect(page.getByRole('heading', { level: 1, name: '指標の照会' })).toBeVisible();
@@ -71,27 +26,17 @@ async function lookUp(page: Page, value: string) {
 }
 
 test.beforeAll(async () => {
-  analyst = await createStaff(`intel-cy-${suffix}`, 'サ対 分析官', 'cyber_analyst', 'cyber-ka');
-  viewer = await createStaff(`intel-vw-${suffix}`, '郡山 閲覧者', 'viewer', 'st-koriyama');
+  analyst = await createStaff(`intel-cy-${suffix}`, { name: 'サ対 分析官', role: 'cyber_analyst', unit: 'cyber-ka' });
+  viewer = await createStaff(`intel-vw-${suffix}`, { name: '郡山 閲覧者', role: 'viewer', unit: 'st-koriyama' });
   // A citizen's report with the URL: a place of type report, visible only to those who may read the report.
-  const citizen = await request.newContext({ baseURL: `http://127.0.0.1:${e2ePort}` });
-  const response = await citizen.post('/api/public/reports', {
-    data: {
-      kind: 'report',
-      reporterType: 'anonymous',
-      narrative: `荷物の不在通知を装ったSMSが届き、${URL_DEFANGED} にアクセスしてしまいました。`,
-    },
-  });
-  expect(response.status(), await response.text()).toBe(201);
-  receipt = ((await response.json()) as { receiptNumber: string }).receiptNumber;
-  await citizen.dispose();
+  receipt = await citizenReport(`荷物の不在通知を装ったSMSが届き、${URL_DEFANGED} にアクセスしてしまいました。`);
 });
 
 test('分析官は指標を取り込み、キャンペーンに結び付け、無害化URLで照会してグラフから記録に到達できる', async ({
   page,
   context,
 }) => {
-  await signInBrowser(context, analyst);
+  await signInBrowser(context, analyst, `Pw-${suffix}-Intel-2026x`);
 
   // Bulk import through the upload page: two good lines and one bad one.
   await page.goto('/intel/import');
@@ -149,8 +94,14 @@ test('分析官は指標を取り込み、キャンペーンに結び付け、�
 });
 
 test('他の所属の閲覧者には、見てはならない通報が見えない', async ({ page, context }) => {
-  await signInBrowser(context, viewer);
+  await signInBrowser(context, viewer, `Pw-${suffix}-Intel-2026x`);
   await lookUp(page, URL_DEFANGED);
+  // His navigation (from /api/auth/me's abilities): indicators and feeds, but neither sharing nor TAXII.
+  const nav = page.getByRole('navigation');
+  await expect(nav.getByRole('link', { name: '情報分析（指標）' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: '検知（フィード・照合）' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: '情報共有（連携先）' })).toHaveCount(0);
+  await expect(nav.getByRole('link', { name: 'TAXII連携' })).toHaveCount(0);
   await expect(page.getByRole('link', { name: new RegExp(CAMPAIGN) })).toBeVisible();
   await expect(page.getByText(receipt)).toHaveCount(0);
   await page.getByRole('link', { name: 'グラフで見る' }).click();
@@ -161,7 +112,7 @@ test('他の所属の閲覧者には、見てはならない通報が見えな�
 
 test('スマートフォン幅でも照会と詳細が使える', async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  await signInBrowser(context, analyst);
+  await signInBrowser(context, analyst, `Pw-${suffix}-Intel-2026x`);
   const page = await context.newPage();
   await lookUp(page, URL_DEFANGED);
   await page.screenshot({ path: test.info().outputPath('intel-phone.png'), fullPage: true });

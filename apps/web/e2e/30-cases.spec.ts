@@ -1,7 +1,8 @@
-import { type Page, expect, test } from '@playwright/test';
-import { type Account, saveAccount, uniqueSuffix } from './support/accounts';
-import { ApiSession } from './support/api';
+import { expect, test } from '@playwright/test';
+import { uniqueSuffix } from './support/accounts';
 import { checkAccessibility } from './support/axe';
+import { call, ok } from './support/http';
+import { createStaff } from './support/staff';
 import { signIn } from './support/ui';
 
 // Issue 7 (cases core): a station officer's report becomes a case; a user of another unit gets nothing by URL or
@@ -11,46 +12,30 @@ const lang = 'ja';
 // Four sign-ins and four accessibility checks: slow on a loaded machine.
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
-async function staff(login: string, role: string, unitCode: string, name: string): Promise<Account> {
-  const admin = await ApiSession.admin();
-  const units = (await admin.get('/api/admin/units')) as { items: { id: string; code: string }[] };
-  const unit = units.items.find((u) => u.code === unitCode);
-  if (!unit) throw new Error(`no unit ${unitCode}`);
-  const created = (await admin.post('/api/admin/users', {
-    login,
-    name,
-    nameKana: 'テスト',
-    unitId: unit.id,
-    roles: [role],
-    clearance: 2,
-  })) as { initialPassword: string };
-  await admin.dispose();
-  const account = { login, password: created.initialPassword };
-  saveAccount(account);
-  return account;
-}
-
-/** A JSON call from the signed-in page (same cookies), with the session's CSRF token. */
-async function call(page: Page, method: 'GET' | 'POST', path: string, data?: object) {
-  const me = (await (await page.request.get('/api/auth/me')).json()) as { csrfToken: string };
-  return page.request.fetch(path, { method, data, headers: { 'X-CSRF-Token': me.csrfToken } });
-}
-
 test("a station officer's report becomes a case that another unit cannot see, and it prints", async ({
   page,
   browser,
 }) => {
   const suffix = uniqueSuffix();
   const title = `ランサムウェア被害 ${suffix}`;
-  const officer = await staff(`case-officer-${suffix}`, 'station_officer', 'st-koriyama', '郡山署 警察官');
-  const outsider = await staff(`case-outsider-${suffix}`, 'investigator', 'st-aizuwakamatsu', '会津若松署 捜査員');
+  const URL_VALUE = `hxxps://ransom-pay[.]example/${suffix}`;
+  const officer = await createStaff(`case-officer-${suffix}`, {
+    role: 'station_officer',
+    unit: 'st-koriyama',
+    name: '郡山署 警察官',
+  });
+  const outsider = await createStaff(`case-outsider-${suffix}`, {
+    role: 'investigator',
+    unit: 'st-aizuwakamatsu',
+    name: '会津若松署 捜査員',
+  });
 
   await signIn(page, lang, officer, { newPassword: `Pw-${suffix}-Renkei-2026`, tag: 'cases-officer' });
   const entry = await call(page, 'POST', '/api/intake/reports', {
     channel: 'counter',
     kind: 'report',
     reporterType: 'business',
-    narrative: `${title}：社内サーバが暗号化され、脅迫文に hxxps://ransom-pay[.]example/${suffix} への連絡が指示されていた。`,
+    narrative: `${title}：社内サーバが暗号化され、脅迫文に ${URL_VALUE} への連絡が指示されていた。`,
   });
   expect(entry.status(), await entry.text()).toBe(201);
   const reportId = ((await entry.json()) as { id: string }).id;
@@ -65,6 +50,13 @@ test("a station officer's report becomes a case that another unit cannot see, an
   await expect(page.getByTestId('case-observables')).toContainText('ransom-pay.example');
   await expect(page.getByTestId('case-members')).toContainText('主任者');
   await expect(page.getByTestId('case-timeline')).toContainText('を関連付け');
+  // For the officer the case is a place of its URL (so the outsider's refusal in step 4 is not vacuous).
+  const caseId = caseUrl.split('/').pop() ?? '';
+  const lookupPath = `/api/observables/lookup?value=${encodeURIComponent(URL_VALUE)}`;
+  const mine = await ok<{ places: { type: string; id: string; title: string | null }[] }>(
+    await call(page, 'GET', lookupPath),
+  );
+  expect(mine.places.find((place) => place.type === 'case' && place.id === caseId)?.title).toContain(title);
 
   // 2. A note in the timeline, then the list finds the case by a word of that note.
   await page.getByLabel('経過を記録').fill(`被害企業から VPN 機器のログ提出 ${suffix}`);
@@ -83,7 +75,7 @@ test("a station officer's report becomes a case that another unit cannot see, an
   expect(pdf.headers()['content-type']).toContain('application/pdf');
   expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
 
-  // 4. A user of another unit: nothing by URL, nothing by search, 404 from the API.
+  // 4. A user of another unit: nothing by URL, search or correlation (the case's URL), 404 from the API.
   const context = await browser.newContext();
   const other = await context.newPage();
   await signIn(other, lang, outsider, { newPassword: `Pw-${suffix}-Other-2026`, tag: 'cases-outsider' });
@@ -98,5 +90,33 @@ test("a station officer's report becomes a case that another unit cannot see, an
   const api = await other.request.get(`/api${caseUrl}`);
   expect(api.status()).toBe(404);
   expect(await api.text()).not.toContain(title);
+  // Correlation: looking up the case's URL tells him nothing of the case. The value itself is not secret here: the
+  // report it came from is counted as a record he may not read (reports' count policy); the case is not even named.
+  await other.goto('/intel');
+  await other.getByLabel('照会する値').fill(URL_VALUE);
+  await other.getByRole('button', { name: '照会', exact: true }).click();
+  await other.waitForURL(/\/intel\/observables\/[0-9a-f-]{36}$/);
+  await expect(other.getByTestId('observable-display')).toContainText(`ransom-pay.example/${suffix}`);
+  const main = other.getByRole('main');
+  await expect(main).toContainText('閲覧権限のない記録 1件');
+  await expect(main).not.toContainText('事件');
+  await expect(main).not.toContainText(title);
+  await checkAccessibility(other, 'cases-outsider-lookup');
+  const lookup = await other.request.get(lookupPath);
+  expect(lookup.status()).toBe(200);
+  const seen = (await lookup.json()) as {
+    observable: { counts: { placeType: string }[] };
+    places: { type: string }[];
+  };
+  expect(seen.observable.counts.map((c) => c.placeType)).not.toContain('case');
+  expect(seen.places.map((place) => place.type)).not.toContain('case');
+  const body = JSON.stringify(seen);
+  expect(body).not.toContain(title);
+  expect(body).not.toContain(caseId);
+  // Nor do the case's places of the value show when he asks for them directly.
+  const observableId = new URL(other.url()).pathname.split('/').pop() ?? '';
+  const places = await other.request.get(`/api/observables/${observableId}/places?type=case`);
+  expect(places.status()).toBe(200);
+  expect(((await places.json()) as { items: unknown[] }).items).toEqual([]);
   await context.close();
 });

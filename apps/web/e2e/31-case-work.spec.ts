@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { type Browser, type Page, expect, test } from '@playwright/test';
-import { type Account, saveAccount, uniqueSuffix } from './support/accounts';
-import { ApiSession } from './support/api';
+import { expect, test } from '@playwright/test';
+import { uniqueSuffix } from './support/accounts';
 import { checkAccessibility } from './support/axe';
+import { call } from './support/http';
+import { createStaff, pageAs } from './support/staff';
 import { signIn } from './support/ui';
 
 // Issue 7 (case work): the officer requests support on his case; a cyber analyst accepts it, uploads evidence,
@@ -11,47 +12,33 @@ const lang = 'ja';
 
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
-async function staff(login: string, role: string, unitCode: string, name: string, position?: string): Promise<Account> {
-  const admin = await ApiSession.admin();
-  const units = (await admin.get('/api/admin/units')) as { items: { id: string; code: string }[] };
-  const unit = units.items.find((u) => u.code === unitCode);
-  if (!unit) throw new Error(`no unit ${unitCode}`);
-  const positions = (await admin.get('/api/admin/positions')) as { items: { id: string; code: string }[] };
-  const created = (await admin.post('/api/admin/users', {
-    login,
-    name,
-    nameKana: 'テスト',
-    unitId: unit.id,
-    roles: [role],
-    clearance: 2,
-    ...(position ? { positionId: positions.items.find((p) => p.code === position)?.id ?? null } : {}),
-  })) as { initialPassword: string };
-  await admin.dispose();
-  const account = { login, password: created.initialPassword };
-  saveAccount(account);
-  return account;
-}
-
-async function call(page: Page, method: 'GET' | 'POST', path: string, data?: object) {
-  const me = (await (await page.request.get('/api/auth/me')).json()) as { csrfToken: string };
-  return page.request.fetch(path, { method, data, headers: { 'X-CSRF-Token': me.csrfToken } });
-}
-
-async function asUser(browser: Browser, account: Account, suffix: string, tag: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, lang, account, { newPassword: `Pw-${suffix}-${tag}-Renkei-2026`, tag });
-  return page;
-}
-
 const LOG = Buffer.from('2026-03-30T01:02:03Z 203.0.113.7 POST /wp-login.php 200\n'.repeat(200));
 
 test('support, evidence with custody, and an analysis request approved by a superior', async ({ page, browser }) => {
   const suffix = uniqueSuffix();
-  const officer = await staff(`cw-officer-${suffix}`, 'station_officer', 'st-koriyama', '郡山署 警察官');
-  const analyst = await staff(`cw-analyst-${suffix}`, 'cyber_analyst', 'cyber-ka', 'サイバー 解析員', 'staff');
-  const chief = await staff(`cw-chief-${suffix}`, 'cyber_analyst', 'cyber-ka', 'サイバー 係長', 'chief');
-  const colleague = await staff(`cw-colleague-${suffix}`, 'cyber_analyst', 'cyber-ka', 'サイバー 同僚', 'staff');
+  const officer = await createStaff(`cw-officer-${suffix}`, {
+    role: 'station_officer',
+    unit: 'st-koriyama',
+    name: '郡山署 警察官',
+  });
+  const analyst = await createStaff(`cw-analyst-${suffix}`, {
+    role: 'cyber_analyst',
+    unit: 'cyber-ka',
+    name: 'サイバー 解析員',
+    position: 'staff',
+  });
+  const chief = await createStaff(`cw-chief-${suffix}`, {
+    role: 'cyber_analyst',
+    unit: 'cyber-ka',
+    name: 'サイバー 係長',
+    position: 'chief',
+  });
+  const colleague = await createStaff(`cw-colleague-${suffix}`, {
+    role: 'cyber_analyst',
+    unit: 'cyber-ka',
+    name: 'サイバー 同僚',
+    position: 'staff',
+  });
 
   // 1. The officer's case (its creation is the cases core's test); he asks the cyber division for support.
   await signIn(page, lang, officer, { newPassword: `Pw-${suffix}-officer-Renkei-2026`, tag: 'cw-officer' });
@@ -68,7 +55,7 @@ test('support, evidence with custody, and an analysis request approved by a supe
   await checkAccessibility(page, 'casework-case-page');
 
   // 2. The analyst sees it in the division's inbox with its working-time clock and accepts it.
-  const a = await asUser(browser, analyst, suffix, 'analyst');
+  const a = await pageAs(browser, lang, analyst, `Pw-${suffix}-analyst-Renkei-2026`, 'analyst');
   await a.goto('/support');
   await expect(a.getByRole('heading', { level: 1, name: '支援要請' })).toBeVisible();
   const row = a
@@ -120,14 +107,14 @@ test('support, evidence with custody, and an analysis request approved by a supe
   await checkAccessibility(a, 'casework-analysis');
 
   // 5. A colleague of the same division who is no member gets nothing by URL.
-  const c = await asUser(browser, colleague, suffix, 'colleague');
+  const c = await pageAs(browser, lang, colleague, `Pw-${suffix}-colleague-Renkei-2026`, 'colleague');
   const denied = await c.request.get(`/api/cases/${caseId}/evidence`);
   expect(denied.status()).toBe(404);
   await c.goto(evidenceUrl);
   await expect(c.getByText('Webサーバのアクセスログ')).toHaveCount(0);
 
   // 6. The superior approves it from his approvals page.
-  const boss = await asUser(browser, chief, suffix, 'chief');
+  const boss = await pageAs(browser, lang, chief, `Pw-${suffix}-chief-Renkei-2026`, 'chief');
   await boss.goto('/analysis-approvals');
   await expect(boss.getByRole('heading', { level: 1, name: '解析依頼の承認' })).toBeVisible();
   const pending = boss.locator('[data-testid^="analysis-"]').filter({ hasText: '侵入経路の特定' });

@@ -1,7 +1,8 @@
-import { type Page, expect, test } from '@playwright/test';
-import { type Account, saveAccount, uniqueSuffix } from './support/accounts';
-import { ApiSession } from './support/api';
+import { expect, test } from '@playwright/test';
+import { uniqueSuffix } from './support/accounts';
 import { checkAccessibility } from './support/axe';
+import { call } from './support/http';
+import { createStaff } from './support/staff';
 import { choose, field, signIn } from './support/ui';
 
 // Issue 7 (case work forms): on his case's work page the officer registers a seizure warrant linked to an evidence
@@ -11,33 +12,13 @@ const lang = 'ja';
 
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
-async function officer(login: string): Promise<Account> {
-  const admin = await ApiSession.admin();
-  const units = (await admin.get('/api/admin/units')) as { items: { id: string; code: string }[] };
-  const unit = units.items.find((u) => u.code === 'st-koriyama');
-  if (!unit) throw new Error('no unit st-koriyama');
-  const created = (await admin.post('/api/admin/users', {
-    login,
-    name: '郡山署 捜査員',
-    nameKana: 'テスト',
-    unitId: unit.id,
-    roles: ['station_officer'],
-    clearance: 2,
-  })) as { initialPassword: string };
-  await admin.dispose();
-  const account = { login, password: created.initialPassword };
-  saveAccount(account);
-  return account;
-}
-
-async function call(page: Page, method: 'GET' | 'POST', path: string, data?: object) {
-  const me = (await (await page.request.get('/api/auth/me')).json()) as { csrfToken: string };
-  return page.request.fetch(path, { method, data, headers: { 'X-CSRF-Token': me.csrfToken } });
-}
-
 test('a warrant linked to evidence, and the victim checklist with preservation before recovery', async ({ page }) => {
   const suffix = uniqueSuffix();
-  const account = await officer(`cwf-officer-${suffix}`);
+  const account = await createStaff(`cwf-officer-${suffix}`, {
+    role: 'station_officer',
+    unit: 'st-koriyama',
+    name: '郡山署 捜査員',
+  });
   await signIn(page, lang, account, { newPassword: `Pw-${suffix}-cwf-Renkei-2026`, tag: 'cwf-officer' });
   const created = await call(page, 'POST', '/api/cases', {
     title: `ランサムウェア事件 ${suffix}`,

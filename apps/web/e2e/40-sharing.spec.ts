@@ -1,9 +1,8 @@
-import { type BrowserContext, expect, request, test } from '@playwright/test';
-import { type Account, saveAccount, uniqueSuffix } from './support/accounts';
-import { ApiSession } from './support/api';
+import { expect, test } from '@playwright/test';
+import { type Account, uniqueSuffix } from './support/accounts';
 import { checkAccessibility } from './support/axe';
-import { e2ePort } from './support/env';
-import { totpCode } from './support/totp';
+import { citizenReport } from './support/http';
+import { createStaff, signInBrowser } from './support/staff';
 
 // Issue 9: an analyst registers a partner, then reviews per recipient what an export would send and what it would
 // withhold, and why (a citizen's report is 機密性2: it never goes to a vendor, and AMBER is never public).
@@ -16,68 +15,16 @@ const URL_PLAIN = `share-${suffix}.example/login`;
 const PARTNER = `フィルタ事業者 ${suffix}`;
 let analyst: Account;
 
-async function createStaff(login: string, name: string, role: string, unitCode: string): Promise<Account> {
-  const admin = await ApiSession.admin();
-  const units = (await admin.get('/api/admin/units')) as { items: { id: string; code: string }[] };
-  const unit = units.items.find((u) => u.code === unitCode);
-  if (!unit) throw new Error(`no unit ${unitCode}`);
-  const created = (await admin.post('/api/admin/users', {
-    login,
-    name,
-    nameKana: 'テスト',
-    unitId: unit.id,
-    roles: [role],
-    clearance: 2,
-  })) as { initialPassword: string };
-  await admin.dispose();
-  return { login, password: created.initialPassword };
-}
-
-async function signInBrowser(context: BrowserContext, account: Account): Promise<void> {
-  const api = await request.newContext({ baseURL: `http://127.0.0.1:${e2ePort}` });
-  const post = async (path: string, data: unknown, csrf: string) => {
-    const response = await api.post(path, { data, headers: { 'X-CSRF-Token': csrf } });
-    expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
-    return (await response.json()) as { stage: string; csrfToken: string; secret?: string };
-  };
-  let reply = await post('/api/auth/login', { login: account.login, password: account.password }, '');
-  if (reply.stage === 'password_change') {
-    const newPassword = `Pw-${suffix}-Share-2026x`;
-    reply = await post('/api/auth/password', { currentPassword: account.password, newPassword }, reply.csrfToken);
-    account.password = newPassword;
-  }
-  if (reply.stage === 'mfa_enrol') {
-    const start = await post('/api/auth/totp/enrol/start', {}, reply.csrfToken);
-    account.totpSecret = start.secret;
-    reply = await post('/api/auth/totp/enrol/finish', { code: await totpCode(start.secret ?? '') }, reply.csrfToken);
-  } else if (reply.stage === 'mfa_verify') {
-    reply = await post('/api/auth/totp/verify', { code: await totpCode(account.totpSecret ?? '') }, reply.csrfToken);
-  }
-  saveAccount(account);
-  expect(reply.stage).toBe('ok');
-  await context.addCookies((await api.storageState()).cookies);
-  await api.dispose();
-}
-
 test.beforeAll(async () => {
-  analyst = await createStaff(`share-cy-${suffix}`, 'サ対 共有担当', 'cyber_analyst', 'cyber-ka');
-  const citizen = await request.newContext({ baseURL: `http://127.0.0.1:${e2ePort}` });
-  const response = await citizen.post('/api/public/reports', {
-    data: {
-      kind: 'report',
-      reporterType: 'anonymous',
-      narrative: `銀行を名乗るSMSが届き、${URL_DEFANGED} にアクセスしてしまいました。`,
-    },
-  });
-  expect(response.status(), await response.text()).toBe(201);
-  await citizen.dispose();
+  analyst = await createStaff(`share-cy-${suffix}`, { name: 'サ対 共有担当', role: 'cyber_analyst', unit: 'cyber-ka' });
+  await citizenReport(`銀行を名乗るSMSが届き、${URL_DEFANGED} にアクセスしてしまいました。`);
 });
 
 test('分析官は連携先を登録し、提供先ごとに提供されるものと保留されるもの（理由）を確認できる', async ({
   page,
   context,
 }) => {
-  await signInBrowser(context, analyst);
+  await signInBrowser(context, analyst, `Pw-${suffix}-Share-2026x`);
 
   await page.goto('/sharing');
   await expect(page.getByRole('heading', { level: 1, name: '連携先' })).toBeVisible();

@@ -1,9 +1,10 @@
-import { type BrowserContext, expect, request, test } from '@playwright/test';
-import { type Account, saveAccount, uniqueSuffix } from './support/accounts';
+import { expect, request, test } from '@playwright/test';
+import { type Account, uniqueSuffix } from './support/accounts';
 import { ApiSession } from './support/api';
 import { checkAccessibility } from './support/axe';
 import { e2ePort } from './support/env';
-import { totpCode } from './support/totp';
+import { citizenReport } from './support/http';
+import { createStaff, signInBrowser } from './support/staff';
 
 // Issue 10: an analyst creates a TAXII collection, grants a partner read access, publishes, and the partner's
 // machine token then gets objects from the TAXII 2.1 endpoint. Documentation names only (.example).
@@ -16,46 +17,13 @@ const COLLECTION = `フィッシング指標 ${suffix}`;
 let analyst: Account;
 let partnerToken = '';
 
-async function signInBrowser(context: BrowserContext, account: Account): Promise<void> {
-  const api = await request.newContext({ baseURL: `http://127.0.0.1:${e2ePort}` });
-  const post = async (path: string, data: unknown, csrf: string) => {
-    const response = await api.post(path, { data, headers: { 'X-CSRF-Token': csrf } });
-    expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
-    return (await response.json()) as { stage: string; csrfToken: string; secret?: string };
-  };
-  let reply = await post('/api/auth/login', { login: account.login, password: account.password }, '');
-  if (reply.stage === 'password_change') {
-    const newPassword = `Pw-${suffix}-Taxii-2026x`;
-    reply = await post('/api/auth/password', { currentPassword: account.password, newPassword }, reply.csrfToken);
-    account.password = newPassword;
-  }
-  if (reply.stage === 'mfa_enrol') {
-    const start = await post('/api/auth/totp/enrol/start', {}, reply.csrfToken);
-    account.totpSecret = start.secret;
-    reply = await post('/api/auth/totp/enrol/finish', { code: await totpCode(start.secret ?? '') }, reply.csrfToken);
-  } else if (reply.stage === 'mfa_verify') {
-    reply = await post('/api/auth/totp/verify', { code: await totpCode(account.totpSecret ?? '') }, reply.csrfToken);
-  }
-  saveAccount(account);
-  expect(reply.stage).toBe('ok');
-  await context.addCookies((await api.storageState()).cookies);
-  await api.dispose();
-}
-
 test.beforeAll(async () => {
-  const admin = await ApiSession.admin();
-  const units = (await admin.get('/api/admin/units')) as { items: { id: string; code: string }[] };
-  const unit = units.items.find((u) => u.code === 'cyber-ka');
-  if (!unit) throw new Error('no unit cyber-ka');
-  const created = (await admin.post('/api/admin/users', {
-    login: `taxii-cy-${suffix}`,
+  analyst = await createStaff(`taxii-cy-${suffix}`, {
     name: 'サ対 TAXII担当',
-    nameKana: 'テスト',
-    unitId: unit.id,
-    roles: ['cyber_analyst'],
-    clearance: 2,
-  })) as { initialPassword: string };
-  analyst = { login: `taxii-cy-${suffix}`, password: created.initialPassword };
+    role: 'cyber_analyst',
+    unit: 'cyber-ka',
+  });
+  const admin = await ApiSession.admin();
   // The partner and its machine token (an administrator's task), made through the API.
   const partner = (await admin.post('/api/sharing/partners', {
     name: PARTNER,
@@ -70,23 +38,14 @@ test.beforeAll(async () => {
   ).token;
   await admin.dispose();
   // Something to publish: a citizen's report with a phishing URL (an observable of our model).
-  const citizen = await request.newContext({ baseURL: `http://127.0.0.1:${e2ePort}` });
-  const response = await citizen.post('/api/public/reports', {
-    data: {
-      kind: 'report',
-      reporterType: 'anonymous',
-      narrative: `銀行を名乗るSMSが届き、hxxps://taxii-${suffix}[.]example/login にアクセスしてしまいました。`,
-    },
-  });
-  expect(response.status(), await response.text()).toBe(201);
-  await citizen.dispose();
+  await citizenReport(`銀行を名乗るSMSが届き、hxxps://taxii-${suffix}[.]example/login にアクセスしてしまいました。`);
 });
 
 test('分析官はコレクションを作成し、連携先に閲覧権限を付与して公開でき、連携先はTAXIIで取得できる', async ({
   page,
   context,
 }) => {
-  await signInBrowser(context, analyst);
+  await signInBrowser(context, analyst, `Pw-${suffix}-Taxii-2026x`);
   await page.goto('/sharing/taxii');
   await expect(page.getByRole('heading', { level: 1, name: 'TAXIIコレクション' })).toBeVisible();
 

@@ -1,11 +1,10 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type BrowserContext, expect, request, test } from '@playwright/test';
-import { type Account, saveAccount, uniqueSuffix } from './support/accounts';
-import { ApiSession } from './support/api';
+import { expect, request, test } from '@playwright/test';
+import { type Account, uniqueSuffix } from './support/accounts';
 import { checkAccessibility } from './support/axe';
 import { e2ePort } from './support/env';
-import { totpCode } from './support/totp';
+import { createStaff, signInBrowser } from './support/staff';
 
 // Issue 8: an analyst configures a feed served locally, collects it, sees its health turn to failing with the error
 // in the history when the feed breaks, then hunts an uploaded log and finds the planted match. A viewer sees the
@@ -20,52 +19,9 @@ let feedServer: Server;
 let feedBase = '';
 let broken = false;
 
-async function createStaff(login: string, role: string, unitCode: string): Promise<Account> {
-  const admin = await ApiSession.admin();
-  const units = (await admin.get('/api/admin/units')) as { items: { id: string; code: string }[] };
-  const unit = units.items.find((u) => u.code === unitCode);
-  if (!unit) throw new Error(`no unit ${unitCode}`);
-  const created = (await admin.post('/api/admin/users', {
-    login,
-    name: '検知 試験',
-    nameKana: 'テスト',
-    unitId: unit.id,
-    roles: [role],
-    clearance: 2,
-  })) as { initialPassword: string };
-  await admin.dispose();
-  return { login, password: created.initialPassword };
-}
-
-async function signInBrowser(context: BrowserContext, account: Account): Promise<void> {
-  const api = await request.newContext({ baseURL: `http://127.0.0.1:${e2ePort}` });
-  const post = async (path: string, data: unknown, csrf: string) => {
-    const response = await api.post(path, { data, headers: { 'X-CSRF-Token': csrf } });
-    expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
-    return (await response.json()) as { stage: string; csrfToken: string; secret?: string };
-  };
-  let reply = await post('/api/auth/login', { login: account.login, password: account.password }, '');
-  if (reply.stage === 'password_change') {
-    const newPassword = `Pw-${suffix}-Detect-2026x`;
-    reply = await post('/api/auth/password', { currentPassword: account.password, newPassword }, reply.csrfToken);
-    account.password = newPassword;
-  }
-  if (reply.stage === 'mfa_enrol') {
-    const start = await post('/api/auth/totp/enrol/start', {}, reply.csrfToken);
-    account.totpSecret = start.secret;
-    reply = await post('/api/auth/totp/enrol/finish', { code: await totpCode(start.secret ?? '') }, reply.csrfToken);
-  } else if (reply.stage === 'mfa_verify') {
-    reply = await post('/api/auth/totp/verify', { code: await totpCode(account.totpSecret ?? '') }, reply.csrfToken);
-  }
-  saveAccount(account);
-  expect(reply.stage).toBe('ok');
-  await context.addCookies((await api.storageState()).cookies);
-  await api.dispose();
-}
-
 test.beforeAll(async () => {
-  analyst = await createStaff(`det-cy-${suffix}`, 'cyber_analyst', 'cyber-ka');
-  viewer = await createStaff(`det-vw-${suffix}`, 'viewer', 'cyber-ka');
+  analyst = await createStaff(`det-cy-${suffix}`, { name: '検知 試験', role: 'cyber_analyst', unit: 'cyber-ka' });
+  viewer = await createStaff(`det-vw-${suffix}`, { name: '検知 試験', role: 'viewer', unit: 'cyber-ka' });
   feedServer = createServer((req, res) => {
     if (broken) {
       res.writeHead(503).end('maintenance');
@@ -88,7 +44,7 @@ test.afterAll(() => {
 });
 
 test('分析官はフィードを登録して取得し、障害を履歴で確認し、ログを照合できる', async ({ page, context }) => {
-  await signInBrowser(context, analyst);
+  await signInBrowser(context, analyst, `Pw-${suffix}-Detect-2026x`);
   await page.goto('/detection');
   await expect(page.getByRole('heading', { level: 1, name: '脅威情報フィード' })).toBeVisible();
   await page.getByRole('link', { name: 'フィードを追加' }).click();
@@ -139,7 +95,7 @@ test('分析官はフィードを登録して取得し、障害を履歴で確�
 });
 
 test('閲覧者はフィードを見られるが、設定も照合もできない', async ({ page, context }) => {
-  await signInBrowser(context, viewer);
+  await signInBrowser(context, viewer, `Pw-${suffix}-Detect-2026x`);
   await page.goto('/detection');
   await expect(page.getByTestId('feeds')).toContainText(`試験フィード ${suffix}`);
   await expect(page.getByRole('link', { name: 'フィードを追加' })).toHaveCount(0);

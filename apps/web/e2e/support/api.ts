@@ -15,14 +15,26 @@ export class ApiSession {
     private csrfToken: string,
   ) {}
 
-  /** Signs in completely: password change is not handled here, TOTP is enrolled or verified as needed. */
-  static async signIn(account: Account): Promise<ApiSession> {
+  /**
+   * Signs in completely: the password is changed to `newPassword` when the server asks (without one, that stage
+   * fails the test), TOTP is enrolled or verified as needed. The account's new password and secret are saved.
+   */
+  static async signIn(account: Account, newPassword?: string): Promise<ApiSession> {
     const context = await request.newContext({ baseURL: `http://127.0.0.1:${e2ePort}` });
     const login = await context.post('/api/auth/login', { data: { login: account.login, password: account.password } });
     expect(login.status(), await login.text()).toBe(200);
     const session = new ApiSession(context, '');
     let reply = (await login.json()) as StageReply;
     session.adopt(reply);
+    if (reply.stage === 'password_change') {
+      if (!newPassword) throw new Error(`${account.login}: the server asks for a new password`);
+      reply = (await session.post('/api/auth/password', {
+        currentPassword: account.password,
+        newPassword,
+      })) as StageReply;
+      account.password = newPassword;
+      saveAccount(account);
+    }
     if (reply.stage === 'mfa_enrol') {
       const start = (await session.post('/api/auth/totp/enrol/start', {})) as { secret: string };
       account.totpSecret = start.secret;
