@@ -51,6 +51,11 @@ export function RequestPage() {
   const open = r.status === 'sent' || r.status === 'acknowledged';
   const err = [act.error, recheck.error].find((e) => e instanceof ApiError) as ApiError | undefined;
   const captured = r.items.some((i) => i.capture);
+  // A preservation period about to run out (the server's warning job uses the same number of days).
+  const daysLeft = r.periodUntil ? Math.ceil((new Date(r.periodUntil).getTime() - Date.now()) / 86_400_000) : null;
+  const warnDays = r.type.rules.warnBeforeDays ?? 5;
+  const maxDays = r.type.rules.preservationMaxDays ?? null;
+  const periodWarning = open && daysLeft !== null && daysLeft <= warnDays;
   const down = (recheck.data?.items ?? []).filter((i) => i.outcome === 'taken_down').length;
   return (
     <Stack gap="md">
@@ -79,6 +84,12 @@ export function RequestPage() {
           </Text>
         )}
       </Group>
+      {periodWarning && (
+        <Alert color="yellow" title={t('requests.periodWarning', { days: Math.max(daysLeft ?? 0, 0) })}>
+          {maxDays !== null &&
+            t('requests.periodWarningBody', { max: maxDays, left: Math.max(maxDays - (r.periodDays ?? 0), 0) })}
+        </Alert>
+      )}
       {err && (
         <Alert color="red" role="alert" title={err.code}>
           {err.message}
@@ -240,10 +251,24 @@ function CaptureEvidence(props: { captureId: string; shot: boolean }) {
         </Anchor>
       ) : (
         q.data && (
-          <Text size="xs" style={{ wordBreak: 'break-all' }}>
-            HTML SHA-256: {q.data.htmlSha256 ?? '—'}
-            {q.data.screenshotSha256 ? ` / PNG SHA-256: ${q.data.screenshotSha256}` : ''}
-          </Text>
+          <>
+            <Group gap="xs">
+              {q.data.htmlFileId && (
+                <Anchor size="sm" href={requestsApi.captureFileUrl(q.data.id, q.data.htmlFileId)}>
+                  {t('requests.html')}
+                </Anchor>
+              )}
+              {q.data.screenshotFileId && (
+                <Anchor size="sm" href={requestsApi.captureFileUrl(q.data.id, q.data.screenshotFileId)} target="_blank">
+                  {t('requests.png')}
+                </Anchor>
+              )}
+            </Group>
+            <Text size="xs" style={{ wordBreak: 'break-all' }}>
+              HTML SHA-256: {q.data.htmlSha256 ?? '—'}
+              {q.data.screenshotSha256 ? ` / PNG SHA-256: ${q.data.screenshotSha256}` : ''}
+            </Text>
+          </>
         )
       )}
     </Stack>

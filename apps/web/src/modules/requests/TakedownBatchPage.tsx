@@ -175,6 +175,7 @@ export function TakedownBatchPage() {
             onChange={(e) => setReason(e.currentTarget.value)}
             autosize
             minRows={2}
+            required
           />
           <Group align="flex-end">
             <Checkbox
@@ -201,7 +202,7 @@ export function TakedownBatchPage() {
             <Button
               onClick={() => create.mutate()}
               loading={create.isPending}
-              disabled={picked.size === 0 || !title.trim() || Boolean(result)}
+              disabled={picked.size === 0 || !title.trim() || !reason.trim() || Boolean(result)}
             >
               {t('requests.tk.submit')}
             </Button>

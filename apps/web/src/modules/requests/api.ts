@@ -13,7 +13,13 @@ export interface RequestType {
   legalBasis: string;
   recipientKinds: string[];
   fields: FieldDef[];
-  rules: { itemKind?: string; delivery: 'mail' | 'print'; preservationDays?: number; preservationMaxDays?: number };
+  rules: {
+    itemKind?: string;
+    delivery: 'mail' | 'print';
+    preservationDays?: number;
+    preservationMaxDays?: number;
+    warnBeforeDays?: number;
+  };
 }
 export interface Recipient {
   id: string;
@@ -190,6 +196,9 @@ export const requestsApi = {
   network: (body: { recipientId: string; asn?: string; maxPerHour?: number }) =>
     api.post<unknown>('/api/requests/recipients/networks', body),
   capture: (id: string) => api.get<CaptureDetail>(`/api/requests/recipients/captures/${encodeURIComponent(id)}`),
+  /** A captured file (HTML or PNG); each download is audited by the server. */
+  captureFileUrl: (id: string, fileId: string) =>
+    `/api/requests/recipients/captures/${encodeURIComponent(id)}/files/${encodeURIComponent(fileId)}`,
   create: (body: object) => api.post<{ id: string; reference: string }>('/api/requests', body),
   get: (id: string) => api.get<RequestDetail>(base(id)),
   approve: (id: string) => api.post<RequestDetail>(`${base(id)}/approve`, {}),
