@@ -156,15 +156,17 @@ export async function planPackage(
       verdicts.set(Number(r.num), { ...decideEgress({ ...f, tlp, confidentiality: conf }, to), tlp2: tlp, conf });
     }
     // What is derived from a withheld value (a RED URL's host, a victim's mail domain) is withheld with it.
+    // (by `from_num` only, in chunks: SQLite would probe every pair of two long IN lists)
+    const links: { from_num: number; to_num: number }[] = [];
     const nums = rows.map((r) => Number(r.num));
-    const links = nums.length
-      ? await db
-          .selectFrom('observable_links')
-          .select(['from_num', 'to_num'])
-          .where('from_num', 'in', nums)
-          .where('to_num', 'in', nums)
-          .execute()
-      : [];
+    for (let i = 0; i < nums.length; i += 500) {
+      const part = await db
+        .selectFrom('observable_links')
+        .select(['from_num', 'to_num'])
+        .where('from_num', 'in', nums.slice(i, i + 500))
+        .execute();
+      for (const l of part) if (verdicts.has(Number(l.to_num))) links.push(l);
+    }
     for (let changed = true; changed; ) {
       changed = false;
       for (const l of links) {
@@ -300,7 +302,7 @@ export async function planPackage(
     spec_version: '2.1',
     id: reportId,
     created: c.created_at,
-    modified: now < c.created_at ? c.created_at : now,
+    modified: [c.created_at, now].sort()[1], // the later ISO instant
     created_by_ref: identity.id,
     name: titleOk.allowed ? c.title : `${org} 事件パッケージ`,
     ...(summaryOk?.allowed ? { description: c.summary } : {}),
