@@ -2,12 +2,10 @@ import { type SqlBool, sql } from 'kysely';
 import { hasContentRole } from '../../platform/auth/policy.ts';
 import type { Subject } from '../../platform/auth/subject.ts';
 import type { Platform } from '../../platform/context.ts';
-import { decodeCursor, encodeCursor, likeContains, pageLimit } from '../../platform/db/cursor.ts';
+import { decodeCursor, encodeCursor, pageLimit } from '../../platform/db/cursor.ts';
 import { AppError } from '../../platform/errors.ts';
 import { actorOf, canSeeRegistry, caseVisibleTo } from './access.ts';
-
-const SEARCH = { table: 'cases', key: 'id', columns: ['title', 'summary', 'case_number'] } as const;
-const TIMELINE_SEARCH = { table: 'case_timeline', key: 'case_id', columns: ['body'] } as const;
+import { type SearchTuning, searchPage } from './search.ts';
 
 export interface ListFilter {
   cursor?: string;
@@ -20,37 +18,8 @@ export interface ListFilter {
   classification?: string;
 }
 
-/** Above this many index hits a term is "common": walking the member's own cases is cheaper than the hit set. */
-const SELECTIVE_HITS = 5000;
-
-/**
- * Search over titles, summaries, numbers and timelines. A selective term reads the full-text index (FTS5 trigram /
- * pg_trgm) and keeps the member's cases among its hits; a common term (thousands of hits) is checked case by case
- * while walking the member's own cases in list order, which stops as soon as a page is full.
- */
-async function searchFilter(p: Platform, text: string) {
-  const d = p.dialect;
-  // One pass over each index, at most SELECTIVE_HITS keys: a selective term's hits are kept and used as a list.
-  const ids = new Set<string>();
-  let common = false;
-  for (const k of [d.textSearchKeys(SEARCH, text), d.textSearchKeys(TIMELINE_SEARCH, text)]) {
-    const r = await sql<Record<string, string>>`select * from (${k} limit ${SELECTIVE_HITS}) t`.execute(p.db.db);
-    if (r.rows.length >= SELECTIVE_HITS) {
-      common = true;
-      break;
-    }
-    for (const row of r.rows) ids.add(String(Object.values(row)[0]));
-  }
-  if (!common) return ids.size ? sql<SqlBool>`lm.case_id in (${sql.join([...ids])})` : sql<SqlBool>`1 = 0`;
-  const pat = likeContains(text);
-  const op = sql.raw(d.ilike);
-  return sql<SqlBool>`(cases.title ${op} ${pat} escape '\\' or cases.summary ${op} ${pat} escape '\\'
-    or cases.case_number ${op} ${pat} escape '\\'
-    or exists (select 1 from case_timeline st where st.case_id = lm.case_id and st.body ${op} ${pat} escape '\\'))`;
-}
-
 /** The cases the subject is a member of, newest activity first, keyset-paged; `q` searches cases and timelines. */
-export async function listCases(p: Platform, s: Subject, f: ListFilter) {
+export async function listCases(p: Platform, s: Subject, f: ListFilter, tuning?: SearchTuning) {
   const limit = pageLimit(f.limit, 50, 200);
   const after = decodeCursor<[string, string]>(f.cursor, 2);
   if (!hasContentRole(s)) return { items: [], nextCursor: null };
@@ -86,17 +55,20 @@ export async function listCases(p: Platform, s: Subject, f: ListFilter) {
         eb('cases.classification_code', 'like', `${f.classification}.%`),
       ]),
     );
-  const text = f.q?.trim();
-  if (text) q = q.where(await searchFilter(p, text));
   if (after)
     q = q.where(
-      sql<SqlBool>`(lm.case_updated_at < ${after[0]} or (lm.case_updated_at = ${after[0]} and lm.case_id < ${after[1]}))`,
+      // A range on the index's second column, then the tie: the walk keeps the index order (no sort) and stops early.
+      sql<SqlBool>`lm.case_updated_at <= ${after[0]} and (lm.case_updated_at < ${after[0]} or lm.case_id < ${after[1]})`,
     );
-  const rows = await q
+  const ordered = q
     .orderBy('lm.case_updated_at', 'desc')
     .orderBy('lm.case_id', 'desc')
-    .limit(limit + 1)
-    .execute();
+    .limit(limit + 1);
+  const text = f.q?.trim();
+  // Search narrows this same walk (search.ts); the need-to-know join above is never left out.
+  const { rows, resumeAt } = text
+    ? await searchPage(p, s.userId, text, after, limit, (condition) => ordered.where(condition).execute(), tuning)
+    : { rows: await ordered.execute(), resumeAt: null };
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -113,7 +85,10 @@ export async function listCases(p: Platform, s: Subject, f: ListFilter) {
       confidentiality: r.confidentiality,
       updatedAt: r.updated_at,
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.k, last.id]) : null,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor([last.k, last.id]) : resumeAt ? encodeCursor([...resumeAt]) : null,
+    /** A search that stopped at its budget of cases (search.ts step 3): more may follow `nextCursor`. */
+    ...(resumeAt ? { partial: true } : {}),
   };
 }
 
@@ -125,7 +100,7 @@ export async function registry(p: Platform, s: Subject, f: { cursor?: string; li
   let q = p.db.db
     .selectFrom('cases')
     .select(['id', 'case_number', 'type', 'classification_code', 'lead_unit_id', 'status', 'stage', 'created_at']);
-  if (after) q = q.where(sql<SqlBool>`(created_at < ${after[0]} or (created_at = ${after[0]} and id < ${after[1]}))`);
+  if (after) q = q.where(sql<SqlBool>`created_at <= ${after[0]} and (created_at < ${after[0]} or id < ${after[1]})`);
   const rows = await q
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')

@@ -14,6 +14,7 @@ import * as m0011 from './0011_detection.ts';
 import * as m0012 from './0012_taxii.ts';
 import * as m0013 from './0013_requests.ts';
 import * as m0015 from './0015_request_recipients.ts';
+import * as m0016 from './0016_case_search.ts';
 import * as m0017 from './0017_request_takedowns.ts';
 
 export interface RenkeiMigration {
@@ -39,5 +40,6 @@ export const migrations: Record<string, RenkeiMigration> = {
   '0012_taxii': m0012,
   '0013_requests': m0013,
   '0015_request_recipients': m0015,
+  '0016_case_search': m0016,
   '0017_request_takedowns': m0017,
 };
