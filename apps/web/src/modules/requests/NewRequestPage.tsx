@@ -12,7 +12,7 @@ import {
   Textarea,
 } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
@@ -117,6 +117,13 @@ export function NewRequestPage() {
           {type && (
             <Text size="sm" c="dimmed">
               {type.legalBasis}
+            </Text>
+          )}
+          {typeCode === 'takedown' && (
+            <Text size="sm">
+              <Link to="/requests/takedowns/new" search={sourceId ? { [`${sourceKind}Id`]: sourceId } : {}}>
+                {t('requests.takedownBatchHint')}
+              </Link>
             </Text>
           )}
           {type?.fields.map((f) =>

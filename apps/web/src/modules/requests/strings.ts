@@ -119,6 +119,7 @@ const ja = {
   recheck: '再確認',
   rechecked: '再確認しました（{{down}}件が停止）',
   takedownBatch: 'テイクダウン一括起案',
+  takedownBatchHint: '多数のURLはホスティング事業者ごとにまとめて起案できます（テイクダウン一括起案）',
   recipientsDir: '宛先一覧',
   tk: {
     title: 'テイクダウン一括起案',
@@ -300,6 +301,7 @@ const en: typeof ja = {
   recheck: 'Re-check',
   rechecked: 'Re-checked ({{down}} down)',
   takedownBatch: 'Takedowns in bulk',
+  takedownBatchHint: 'Many URLs can be drafted in one go, one request per hosting provider (takedowns in bulk)',
   recipientsDir: 'Recipients',
   tk: {
     title: 'Takedowns in bulk',
