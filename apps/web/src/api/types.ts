@@ -20,7 +20,11 @@ export interface Abilities {
   manageTokens: boolean;
   readAudit: boolean;
   readIntel: boolean;
+  writeIntel: boolean;
+  importIntel: boolean;
   readDetection: boolean;
+  huntDetection: boolean;
+  manageDetection: boolean;
   readSharing: boolean;
   manageTaxii: boolean;
   readOutbox: boolean;

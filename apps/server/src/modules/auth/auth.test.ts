@@ -51,7 +51,11 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
       manageTokens: false,
       readAudit: false,
       readIntel: true,
+      writeIntel: true,
+      importIntel: false,
       readDetection: true,
+      huntDetection: true,
+      manageDetection: false,
       readSharing: true,
       manageTaxii: false,
       readOutbox: false,
@@ -234,7 +238,11 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
     };
     expect(await abilitiesOf(['cyber_analyst'])).toMatchObject({
       readIntel: true,
+      writeIntel: true,
+      importIntel: true,
       readDetection: true,
+      huntDetection: true,
+      manageDetection: true,
       readSharing: true,
       manageTaxii: true,
       readOutbox: false,
@@ -243,22 +251,51 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
     // 機密性1 only: no indicators, whatever the role.
     expect(await abilitiesOf(['cyber_analyst'], 1)).toMatchObject({
       readIntel: false,
+      writeIntel: false,
+      importIntel: false,
       readDetection: false,
+      huntDetection: false,
+      manageDetection: false,
       readSharing: false,
       manageTaxii: false,
     });
-    // A station officer reads indicators but neither shares them nor reads detection feeds.
+    // A station officer reads indicators but neither edits nor shares them, nor reads detection feeds.
     expect(await abilitiesOf(['station_officer'])).toMatchObject({
       readIntel: true,
+      writeIntel: false,
+      importIntel: false,
       readDetection: false,
+      huntDetection: false,
       readSharing: false,
       manageTaxii: false,
+    });
+    // The CSIRT imports partners' feeds and hunts, but configuring detection feeds stays with the analysts.
+    expect(await abilitiesOf(['csirt'])).toMatchObject({
+      writeIntel: true,
+      importIntel: true,
+      huntDetection: true,
+      manageDetection: false,
+      manageTaxii: false,
+    });
+    // A viewer reads indicators and feeds and changes nothing.
+    expect(await abilitiesOf(['viewer'])).toMatchObject({
+      readIntel: true,
+      writeIntel: false,
+      importIntel: false,
+      readDetection: true,
+      huntDetection: false,
+      manageDetection: false,
     });
     // The administrator runs the outbox and TAXII, but reads no contents.
     expect(await abilitiesOf(['admin'])).toMatchObject({
       readOutbox: true,
       manageTaxii: true,
       readIntel: false,
+      writeIntel: false,
+      importIntel: false,
+      readDetection: false,
+      huntDetection: false,
+      manageDetection: false,
       readSharing: false,
       manageUsers: true,
     });

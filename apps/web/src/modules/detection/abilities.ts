@@ -1,14 +1,19 @@
 import { useMe } from '../../api/session';
 
-// Mirrors apps/server/src/modules/detection/policy.ts to decide what to show; the server still decides.
-const READERS = ['cyber_analyst', 'investigator', 'csirt', 'viewer'];
-const HUNTERS = ['cyber_analyst', 'investigator', 'csirt'];
-const MANAGERS = ['cyber_analyst'];
+// What to show comes from `/api/auth/me`'s abilities (each one server policy action: detection.read,
+// detection.hunt, detection.manage), so the rules live only in apps/server/src/modules/detection/policy.ts.
+// The server still decides: a refused call shows its 403.
+export interface DetectionAbilities {
+  read: boolean;
+  hunt: boolean;
+  manage: boolean;
+}
 
-export function useDetectionAbilities(): { read: boolean; hunt: boolean; manage: boolean } {
-  const me = useMe();
-  const roles = me?.user.roles ?? [];
-  const cleared = (me?.user.clearance ?? 0) >= 2;
-  const any = (list: string[]) => cleared && roles.some((r) => list.includes(r));
-  return { read: any(READERS), hunt: any(HUNTERS), manage: any(MANAGERS) };
+export function useDetectionAbilities(): DetectionAbilities {
+  const abilities = useMe()?.abilities;
+  return {
+    read: abilities?.readDetection ?? false,
+    hunt: abilities?.huntDetection ?? false,
+    manage: abilities?.manageDetection ?? false,
+  };
 }
