@@ -155,7 +155,16 @@ const requestsRoutes = [
   createRoute({ getParentRoute: () => appRoute, path: '/requests', component: RequestsPage }),
   createRoute({ getParentRoute: () => appRoute, path: '/requests/new', component: NewRequestPage }),
   createRoute({ getParentRoute: () => appRoute, path: '/requests/dashboard', component: RequestsDashboardPage }),
-  createRoute({ getParentRoute: () => appRoute, path: '/requests/takedowns/new', component: TakedownBatchPage }),
+  createRoute({
+    getParentRoute: () => appRoute,
+    path: '/requests/takedowns/new',
+    component: TakedownBatchPage,
+    // Where the URLs come from: a campaign (intel entity) or a case.
+    validateSearch: (s: Record<string, unknown>): { campaignId?: string; caseId?: string } => ({
+      ...(typeof s.campaignId === 'string' ? { campaignId: s.campaignId } : {}),
+      ...(typeof s.caseId === 'string' ? { caseId: s.caseId } : {}),
+    }),
+  }),
   createRoute({ getParentRoute: () => appRoute, path: '/requests/recipients', component: RecipientsPage }),
   createRoute({ getParentRoute: () => appRoute, path: '/requests/$id', component: RequestPage }),
 ] as const;

@@ -28,6 +28,8 @@ export interface Abilities {
   readSharing: boolean;
   manageTaxii: boolean;
   readOutbox: boolean;
+  readRequests: boolean;
+  writeRequests: boolean;
 }
 
 export interface Me {

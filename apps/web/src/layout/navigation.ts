@@ -59,7 +59,7 @@ export const navItems: NavItem[] = [
   { to: '/sharing/taxii', labelKey: 'taxii.nav', icon: IconShare, ability: 'manageTaxii', group: 'main' },
   { to: '/detection', labelKey: 'detection.nav', icon: IconRss, ability: 'readDetection', group: 'main' },
   { to: '/cases', labelKey: 'cases.nav', icon: IconBriefcase, group: 'main' },
-  { to: '/requests', labelKey: 'requests.nav', icon: IconSend, group: 'main' },
+  { to: '/requests', labelKey: 'requests.nav', icon: IconSend, ability: 'readRequests', group: 'main' },
   { to: '/support', labelKey: 'casework.supportTitle', icon: IconLifebuoy, group: 'main' },
   { to: '/analysis-approvals', labelKey: 'casework.approvalsTitle', icon: IconChecklist, group: 'main' },
   { to: '/admin/units', labelKey: 'nav.units', icon: IconBuilding, ability: 'manageOrganisation', group: 'admin' },

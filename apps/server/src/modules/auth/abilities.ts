@@ -20,6 +20,8 @@ export const abilityActions = {
   readSharing: 'sharing.read',
   manageTaxii: 'taxii.manage',
   readOutbox: 'outbox.read',
+  readRequests: 'requests.read',
+  writeRequests: 'requests.write',
 } as const;
 
 export type Abilities = Record<keyof typeof abilityActions, boolean>;

@@ -59,6 +59,8 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
       readSharing: true,
       manageTaxii: false,
       readOutbox: false,
+      readRequests: true,
+      writeRequests: true,
     });
     // The half-authenticated cookie is dead.
     const old = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: first } });
@@ -261,6 +263,7 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
     });
     // A station officer reads indicators but neither edits nor shares them, nor reads detection feeds.
     expect(await abilitiesOf(['station_officer'])).toMatchObject({
+      writeRequests: true,
       readIntel: true,
       writeIntel: false,
       importIntel: false,
@@ -279,6 +282,7 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
     });
     // A viewer reads indicators and feeds and changes nothing.
     expect(await abilitiesOf(['viewer'])).toMatchObject({
+      readRequests: false,
       readIntel: true,
       writeIntel: false,
       importIntel: false,
@@ -288,6 +292,8 @@ describe.each(testEngines())('sign-in on %s', (engine) => {
     });
     // The administrator runs the outbox and TAXII, but reads no contents.
     expect(await abilitiesOf(['admin'])).toMatchObject({
+      readRequests: false,
+      writeRequests: false,
       readOutbox: true,
       manageTaxii: true,
       readIntel: false,

@@ -32,6 +32,8 @@ export const Abilities = Type.Object({
   readSharing: Type.Boolean(),
   manageTaxii: Type.Boolean(),
   readOutbox: Type.Boolean(),
+  readRequests: Type.Boolean(),
+  writeRequests: Type.Boolean(),
 });
 
 export const LoginBody = Type.Object(

@@ -13,10 +13,11 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from '@tanstack/react-router';
+import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
+import { useMe } from '../../api/session';
 import { PageHeader } from '../../components/PageHeader';
 import { STAGES, casesApi } from './api';
 import { DamagesSection, MembersSection, ObservablesSection, PersonsSection, TasksSection } from './CaseSections';
@@ -27,6 +28,8 @@ export function CasePage() {
   const { t } = useTranslation();
   const { id } = useParams({ from: '/app/cases/$id' });
   const qc = useQueryClient();
+  const me = useMe();
+  const navigate = useNavigate();
   const c = useQuery({ queryKey: ['cases', 'case', id], queryFn: () => casesApi.get(id), retry: false });
   const refresh = () => qc.invalidateQueries({ queryKey: ['cases'] });
   const [stage, setStage] = useState<string | null>(null);
@@ -44,9 +47,19 @@ export function CasePage() {
       <PageHeader
         title={`${d.caseNumber} ${d.title}`}
         actions={
-          <Button component="a" href={`/api/cases/${d.id}/summary.pdf`} target="_blank" variant="light">
-            {t('cases.print')}
-          </Button>
+          <Group gap="xs">
+            {canWrite && me?.abilities.writeRequests && (
+              <Button
+                variant="default"
+                onClick={() => navigate({ to: '/requests/takedowns/new', search: { caseId: d.id } })}
+              >
+                {t('cases.takedowns')}
+              </Button>
+            )}
+            <Button component="a" href={`/api/cases/${d.id}/summary.pdf`} target="_blank" variant="light">
+              {t('cases.print')}
+            </Button>
+          </Group>
         }
       />
       <Group gap="xs">

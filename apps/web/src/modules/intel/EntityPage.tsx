@@ -2,9 +2,10 @@ import { Anchor, Badge, Button, Group, Modal, Paper, Stack, Table, Text, TextInp
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from '@tanstack/react-router';
+import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useMe } from '../../api/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { useIntelAbilities } from './abilities';
@@ -73,6 +74,8 @@ export function EntityPage() {
   const { t } = useTranslation();
   const { id } = useParams({ from: '/app/intel/entities/$id' });
   const can = useIntelAbilities();
+  const me = useMe();
+  const navigate = useNavigate();
   const [opened, { open, close }] = useDisclosure(false);
   const query = useQuery({ queryKey: ['intel', 'entity', id], queryFn: () => intelApi.entity(id) });
   const e = query.data;
@@ -85,7 +88,19 @@ export function EntityPage() {
           <PageHeader
             title={`${t(`intel.kinds.${e.kind}`)}: ${e.name}`}
             description={e.aliases.join('、') || undefined}
-            actions={can.write && <Button onClick={open}>{t('intel.edit')}</Button>}
+            actions={
+              <Group gap="xs">
+                {e.kind === 'campaign' && me?.abilities.writeRequests && (
+                  <Button
+                    variant="default"
+                    onClick={() => navigate({ to: '/requests/takedowns/new', search: { campaignId: e.id } })}
+                  >
+                    {t('intel.takedowns')}
+                  </Button>
+                )}
+                {can.write && <Button onClick={open}>{t('intel.edit')}</Button>}
+              </Group>
+            }
           />
           <Modal
             opened={opened}
