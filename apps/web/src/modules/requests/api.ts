@@ -165,22 +165,9 @@ export const requestsApi = {
     api.get<{ code: string; name: string; branches: { code: string; name: string }[] }>(`/api/requests/banks/${code}`),
   sources: (kind: 'campaign' | 'case', id: string) =>
     api.get<{ items: SourceObservable[] }>(`/api/requests/sources/${kind}/${encodeURIComponent(id)}/observables`),
-  /**
-   * The observables to pick from. A campaign is an intel entity: its observables are occurrences at the place
-   * `entity` (not `campaign`), which the requests sources route does not find, so they are read from intel's
-   * entity page; a case's come from the sources route (case membership applies).
-   */
-  loadSource: async (kind: 'campaign' | 'case', id: string): Promise<SourceObservable[]> => {
-    if (kind === 'case') return (await requestsApi.sources('case', id)).items;
-    const e = await api.get<{ kind: string; observables: SourceObservable[] }>(
-      `/api/observables/entities/${encodeURIComponent(id)}`,
-    );
-    const fromRequests = await requestsApi.sources('campaign', id).catch(() => ({ items: [] }));
-    const seen = new Set(e.observables.map((o) => o.id));
-    return [...e.observables, ...fromRequests.items.filter((o) => !seen.has(o.id))].sort(
-      (a, b) => a.type.localeCompare(b.type) || a.value.localeCompare(b.value),
-    );
-  },
+  /** The observables to pick from: a campaign's (an intel entity) or a case's, as the server lets the caller see them. */
+  loadSource: async (kind: 'campaign' | 'case', id: string): Promise<SourceObservable[]> =>
+    (await requestsApi.sources(kind, id)).items,
   group: (urls: string[]) => api.post<Grouping>('/api/requests/recipients/group', { urls }),
   takedowns: (body: {
     urls: string[];
