@@ -70,7 +70,8 @@ export async function up(db: Kysely<unknown>, engine: Engine): Promise<void> {
   }
 
   // Existing rows: the same documents the triggers would have written.
-  const agg = engine === 'sqlite' ? `group_concat(lower(body), ${nl})` : `string_agg(lower(body), ${nl} order by n)`;
+  const agg =
+    engine === 'sqlite' ? `group_concat(lower(body), ${nl} order by n)` : `string_agg(lower(body), ${nl} order by n)`;
   await sql.raw(`insert into case_search (key, part, body) select c.id, 0, ${head('c')} from cases c`).execute(db);
   await sql
     .raw(`insert into case_search (key, part, body)
