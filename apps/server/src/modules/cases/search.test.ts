@@ -166,6 +166,9 @@ describe.each(testEngines())('case search on %s', (engine) => {
         expect(await titles(who, q, small, '7'), `${q} ${who}`).toEqual(await titles(who, q));
     }
     expect((await titles(ids.member!, '詐欺グループ', small)).length).toBe(10);
+    // Punctuation gives no trigram to an index (pg_trgm): walked like a short word, still exact.
+    expect(await titles(ids.member!, '（照会', small)).toHaveLength(1);
+    expect(await titles(ids.member!, '」「…', small)).toEqual([]);
     // A rare two-character word in the oldest case: short pages that say so, until the walk reaches it.
     const lead = await loadSubject(t.platform.db.db, ids.lead!, 'session');
     const firstPage = await listCases(t.platform, lead!, { q: '金0' }, small);

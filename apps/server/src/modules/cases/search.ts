@@ -11,9 +11,10 @@ import { likeContains } from '../../platform/db/cursor.ts';
  * joined to `cases` under his clearance, i.e. the need-to-know rule — with one more condition: a part of the case's
  * document contains the term (LIKE on the lower-cased text: an exact substring of any length, 詐欺 as well as
  * ランサムウェア). Which cases that condition is tried on is chosen so that the cost stays small:
- *   1. for a term of three characters or more, the caller's next `window` cases (1,000), most recent first: a common term fills its page here and stops;
- *   2. if the page is not full, the trigram index's hits (at most
- *      `candidates` document parts, 2,000): a rare term costs a few index reads whatever the caller's share of cases;
+ *   1. for a term with three letters or digits in a row, the caller's next `window` cases (1,000), most recent
+ *      first: a common term fills its page here and stops;
+ *   2. if the page is not full, the trigram index's hits (at most `candidates` document parts, 2,000): a rare term
+ *      costs a few index reads whatever the caller's share of cases;
  *   3. otherwise (a term of one or two characters — trigrams cannot hold it —, or one frequent overall but rare among
  *      the caller's cases) the caller's cases themselves, at most `walk` (3,000) per request: a common short word
  *      (詐欺) fills its page early; a rare one may give a short or even empty page whose `nextCursor` resumes the walk
@@ -85,7 +86,9 @@ export async function searchPage<R>(
   tuning: SearchTuning = SEARCH_TUNING,
 ): Promise<SearchRows<R>> {
   const matches = caseTextMatches(text);
-  if ([...text].length >= 3) {
+  // Three letters or digits in a row: pg_trgm finds no trigram in punctuation (「」…, ---), and a term without one
+  // would read its whole GIN index; such terms take step 3 like short ones.
+  if (/[\p{L}\p{N}]{3}/u.test(text)) {
     const end = await windowEnd(p, userId, after, tuning.window);
     if (!end) return { rows: await page(matches), resumeAt: null };
     const first = await page(upTo(matches, end));
