@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Group, Paper, Select, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
 import { CASE_TYPES, STAGES, STATUSES, casesApi } from './api';
@@ -30,6 +30,15 @@ export function CasesPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  // A search for a short or rare word may stop after a bounded walk of the user's cases and return a partial page
+  // (possibly empty) with a cursor to resume: continue by itself a few times while nothing has been found yet.
+  const pages = list.data?.pages ?? [];
+  const last = pages[pages.length - 1];
+  const partial = Boolean(last?.partial);
+  const { hasNextPage, isFetching, fetchNextPage } = list;
+  useEffect(() => {
+    if (partial && items.length === 0 && hasNextPage && !isFetching && pages.length < 8) void fetchNextPage();
+  }, [partial, items.length, hasNextPage, isFetching, pages.length, fetchNextPage]);
   const opt = (group: string, values: readonly string[]) =>
     values.map((v) => ({ value: v, label: t(`cases.${group}.${v}`) }));
 
@@ -112,10 +121,10 @@ export function CasesPage() {
           ))}
         </Table.Tbody>
       </Table>
-      {list.isSuccess && items.length === 0 && <Text c="dimmed">{t('cases.none')}</Text>}
+      {list.isSuccess && items.length === 0 && !list.hasNextPage && <Text c="dimmed">{t('cases.none')}</Text>}
       {list.hasNextPage && (
         <Button variant="default" onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>
-          {t('cases.more')}
+          {partial ? t('cases.continueSearch') : t('cases.more')}
         </Button>
       )}
     </Stack>

@@ -67,7 +67,7 @@ const base = (id: string) => `/api/cases/${encodeURIComponent(id)}`;
 
 export const casesApi = {
   list: (q: Record<string, string | undefined>) =>
-    api.get<{ items: CaseListItem[]; nextCursor: string | null }>('/api/cases', q),
+    api.get<{ items: CaseListItem[]; nextCursor: string | null; partial?: boolean }>('/api/cases', q),
   classifications: () => api.get<{ items: Classification[] }>('/api/cases/classifications'),
   create: (body: object) => api.post<{ id: string; caseNumber: string }>('/api/cases', body),
   get: (id: string) => api.get<CaseDetail>(base(id)),
