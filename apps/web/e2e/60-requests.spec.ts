@@ -188,7 +188,7 @@ test('takedowns in bulk from a campaign: grouped by provider, captured, approved
   await expect(groups.getByRole('row')).toHaveCount(3);
   await checkAccessibility(page, 'requests-takedowns');
 
-  // 3. 一括起案 with capture: one draft per provider, every site captured while up.
+  // 3. 一括起案 with capture: one draft per provider, every site captured (in the background) while up.
   await expect(page.getByRole('checkbox', { name: '起案前にサイトを保全する（HTML・画面・ハッシュ）' })).toBeChecked();
   await field(page, '依頼理由').fill('金融機関を装うフィッシングサイト（ログイン情報の窃取）');
   await page.getByRole('button', { name: '一括起案' }).click();
@@ -197,8 +197,11 @@ test('takedowns in bulk from a campaign: grouped by provider, captured, approved
   await expect(page.getByText('2件の依頼を起案しました')).toBeVisible();
   const drafts = page.getByRole('table', { name: '起案した依頼' });
   await expect(drafts.getByRole('row')).toHaveCount(3);
+  // The drafts come back at once, the captures run in the background: the page follows them until all are done.
   const captures = page.getByRole('table', { name: 'サイトの保全結果' });
   await expect(captures.getByRole('row')).toHaveCount(21);
+  await expect(page.getByTestId('capture-progress')).toHaveText(/^(取得中 \d+|保全完了 20)\/20$/);
+  await expect(page.getByTestId('capture-progress')).toHaveText('保全完了 20/20', { timeout: 180_000 });
   await expect(captures.getByRole('row', { name: /稼働中/ })).toHaveCount(20);
   await checkAccessibility(page, 'requests-takedowns-result');
   const paths: string[] = [];

@@ -15,6 +15,7 @@ import * as schema from './schema.ts';
 import { recheckRequest } from './recipients/capture.ts';
 import { approveRequest, changeStatus, createRequest } from './service.ts';
 import { type TakedownInput, draftTakedowns } from './takedowns.ts';
+import { registerCaptureJobs } from './captureJobs.ts';
 import type { NewRequestInput } from './types.ts';
 import type { ItemOutcome } from './vocab.ts';
 
@@ -31,6 +32,7 @@ export function registerRequestJobs(p: Platform): void {
     retries: 5,
     backoff: { initialMs: 60_000, factor: 2, maxMs: 3600_000 },
   });
+  registerCaptureJobs(p);
 }
 
 /** Outgoing requests and countermeasures (issue 11): routes under /api/requests. */

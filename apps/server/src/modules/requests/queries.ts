@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../../platform/db/cursor.ts';
 import { placeVisible } from '../intel/places.ts';
 import { DEFAULT_NOTICES_PER_HOUR } from './recipients/notices.ts';
 import { actorOf, requestVisible, visibleRequest } from './access.ts';
+import { captureStates } from './captureJobs.ts';
 import type { RequestTable } from './tables.ts';
 import { toType } from './types.ts';
 
@@ -113,7 +114,7 @@ function present(r: RequestTable) {
 export async function requestDetail(p: Platform, s: Subject, id: string) {
   const db = p.db.db;
   const r = await visibleRequest(db, s, id);
-  const [type, recipient, items, events, documents, captures, notice] = await Promise.all([
+  const [type, recipient, items, events, documents, captures, notice, queued] = await Promise.all([
     db.selectFrom('request_types').selectAll().where('code', '=', r.type_code).executeTakeFirstOrThrow(),
     db.selectFrom('request_recipients').selectAll().where('id', '=', r.recipient_id).executeTakeFirstOrThrow(),
     db.selectFrom('request_items').selectAll().where('request_id', '=', id).orderBy('position').execute(),
@@ -139,6 +140,7 @@ export async function requestDetail(p: Platform, s: Subject, id: string) {
       .where('request_id', '=', id)
       .orderBy('created_at')
       .executeTakeFirst(),
+    captureStates(p, id),
   ]);
   // The newest capture of each item (a site captured again replaces the older one here; all stay listed).
   const captureOf = new Map<string, (typeof captures)[number]>();
@@ -149,6 +151,8 @@ export async function requestDetail(p: Platform, s: Subject, id: string) {
     type: toType(type),
     recipient: presentRecipient(recipient),
     noticeReference,
+    /** The background captures of a takedown's items (null when none was queued): counts per state. */
+    captureProgress: queued.progress,
     canApprove: r.status === 'draft' && s.isUnitHead && r.created_by !== s.userId && r.owner_unit_id === s.unitId,
     items: items.map((i) => ({
       id: i.id,
@@ -162,6 +166,9 @@ export async function requestDetail(p: Platform, s: Subject, id: string) {
       outcome: i.outcome,
       outcomeAt: i.outcome_at,
       noticeReference,
+      /** queued | done | failed while or after the background capture; null when none was queued. */
+      captureState: queued.items.get(i.id)?.state ?? null,
+      captureFailure: queued.items.get(i.id)?.state === 'failed' ? (queued.items.get(i.id)?.outcome ?? null) : null,
       capture: captureOf.has(i.id)
         ? {
             id: captureOf.get(i.id)!.id,

@@ -117,6 +117,26 @@ export interface RequestDocSequenceTable {
   last: number;
 }
 
+/** A drafted takedown URL to capture in the background (migration 0018; captureJobs.ts). */
+export interface RequestCaptureQueueTable {
+  item_id: string;
+  request_id: string;
+  url: string;
+  /** desktop | iphone | android */
+  profile: string;
+  /** 1: with a screenshot. */
+  screenshot: number;
+  /** queued | done | failed */
+  state: string;
+  /** done: the capture's outcome (up, http_error…); failed: refused | failed. */
+  outcome: string | null;
+  capture_id: string | null;
+  /** Whose rights the job captures with (the drafter). */
+  requested_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 declare module '../../platform/db/types.ts' {
   interface Database {
     request_types: RequestTypeTable;
@@ -126,6 +146,7 @@ declare module '../../platform/db/types.ts' {
     request_events: RequestEventTable;
     request_documents: RequestDocumentTable;
     request_doc_sequences: RequestDocSequenceTable;
+    request_capture_queue: RequestCaptureQueueTable;
   }
 }
 
@@ -133,5 +154,7 @@ declare module '../../platform/jobs/types.ts' {
   interface DomainEvents {
     /** A preservation period is about to run out: warn the drafter and the unit head. */
     'request.period.warn': { requestId: string };
+    /** Capture the queued URLs of a drafted takedown (a chunk at a time; captureJobs.ts). */
+    'request.captures': { requestId: string };
   }
 }

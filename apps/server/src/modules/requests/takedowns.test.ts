@@ -20,9 +20,10 @@ import { takenDownAt } from './flowback.ts';
 import { sendRequest } from './lifecycle.ts';
 import { measures } from './measures.ts';
 import { requestDetail } from './queries.ts';
-import { CHROMIUM_PATH, registerRecheck } from './recipients/capture.ts';
+import { CHROMIUM_PATH, captureSite, registerRecheck } from './recipients/capture.ts';
 import { setRecipientNetwork } from './recipients/notices.ts';
 import { approveRequest } from './service.ts';
+import { registerCaptureJobs, runCaptures } from './captureJobs.ts';
 import { draftTakedowns } from './takedowns.ts';
 
 const HOUR = 3_600_000;
@@ -83,6 +84,15 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
   const bUrls = () => Array.from({ length: 8 }, (_, i) => url('b', i + 1));
   let campaignId = '';
   let linkedObservable = '';
+  const count = async (tb: 'site_captures' | 'request_capture_queue') =>
+    Number(
+      (
+        await t.platform.db.db
+          .selectFrom(tb)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirst()
+      )?.n,
+    );
   const recheckRound = async () => {
     t.clock.advance(7 * HOUR);
     await jobsOf(t.platform).runDue();
@@ -157,6 +167,7 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
       await db.selectFrom('observables').select('id').where('value', '=', url('a', 1)).executeTakeFirstOrThrow()
     ).id;
     registerRecheck(t.platform, fetch);
+    registerCaptureJobs(t.platform, fetch);
   }, 120_000);
   afterAll(async () => {
     for (const s of Object.values(servers)) {
@@ -224,7 +235,7 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
           t.platform,
           drafter,
           { urls: [url('a', 1), url('b', 1)], title: '途中で失敗', reason: 'フィッシング' },
-          { group, fetch },
+          { group },
         ),
       ).rejects.toThrow('disk full');
     } finally {
@@ -232,18 +243,19 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
     }
     expect(notices).toBe(2);
     const left = await Promise.all(
-      (['requests', 'request_items', 'request_notices', 'site_captures'] as const).map(async (tb) =>
-        Number(
-          (
-            await t.platform.db.db
-              .selectFrom(tb)
-              .select((eb) => eb.fn.countAll().as('n'))
-              .executeTakeFirst()
-          )?.n,
-        ),
+      (['requests', 'request_items', 'request_notices', 'site_captures', 'request_capture_queue', 'jobs'] as const).map(
+        async (tb) =>
+          Number(
+            (
+              await t.platform.db.db
+                .selectFrom(tb)
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirst()
+            )?.n,
+          ),
       ),
     );
-    expect(left).toEqual([0, 0, 0, 0]);
+    expect(left).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it("offers the campaign's URLs to pick from (a campaign is an intel entity place)", async () => {
@@ -260,7 +272,7 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
 
   let aId = '';
   let bId = '';
-  it('groups twenty URLs by provider into one draft and one notice each, links observable and campaign, and captures every URL', async () => {
+  it('groups twenty URLs by provider into one draft and one notice each, links observable and campaign, and queues every URL for capture', async () => {
     const urls = [
       ...aUrls(),
       ...bUrls(),
@@ -279,7 +291,7 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
         campaignId,
         screenshot: false,
       },
-      { group, fetch },
+      { group },
     );
     expect(res.requests.map((r) => [r.recipientId, r.asn, r.items.length])).toEqual([
       [ids.a, 'AS64500', 12],
@@ -292,9 +304,14 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
     expect(res.unresolved).toEqual([{ url: 'http://gone.phish-q.example.jp/x', reason: 'nxdomain' }]);
     [aId, bId] = res.requests.map((r) => r.id) as [string, string];
     for (const r of res.requests) expect(r.noticeReference).toMatch(/^RN-20260401-[A-Z2-9]{6}$/);
+    // The call returns before any capture: each URL queued, nothing fetched yet.
     expect(res.captures).toHaveLength(20);
-    expect(res.captures.every((c) => c.outcome === 'up' && c.id && !c.screenshot)).toBe(true);
+    expect(res.captures.every((c) => c.status === 'queued' && c.itemId)).toBe(true);
     expect(res.captures.map((c) => c.url)).toEqual([...aUrls(), ...bUrls()]);
+    expect(await count('site_captures')).toBe(0);
+    const queued = await requestDetail(t.platform, drafter, aId);
+    expect(queued.captureProgress).toEqual({ total: 12, queued: 12, done: 0, failed: 0 });
+    expect(queued.items.every((i) => i.captureState === 'queued' && i.capture === null)).toBe(true);
     const notices = await t.platform.db.db
       .selectFrom('request_notices')
       .select(['reference', 'request_id', 'item_count'])
@@ -318,7 +335,6 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
       noticeReference: d.noticeReference,
     });
     expect(d.items[1]!.observableId).toBeNull();
-    expect(d.items.every((i) => i.capture?.lastOutcome === 'up' && i.capture.screenshot === false)).toBe(true);
     // The second batch within the hour: provider B (1 notice per hour) is deferred, nothing written for it.
     const again = await draftTakedowns(
       t.platform,
@@ -345,6 +361,29 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
     ]);
   });
 
+  it('the capture job captures every queued URL of the batch; a second run captures nothing again', async () => {
+    await jobsOf(t.platform).runDue();
+    for (const [id, n] of [
+      [aId, 12],
+      [bId, 8],
+    ] as const) {
+      const d = await requestDetail(t.platform, drafter, id);
+      expect(d.captureProgress).toEqual({ total: n, queued: 0, done: n, failed: 0 });
+      expect(d.items.every((i) => i.captureState === 'done' && i.capture?.lastOutcome === 'up')).toBe(true);
+      expect(d.items.every((i) => i.capture?.screenshot === false)).toBe(true);
+    }
+    expect(await count('site_captures')).toBe(20);
+    expect(await jobsOf(t.platform).runDue()).toBe(0);
+    expect(await runCaptures(t.platform, aId)).toEqual({ done: 0, failed: 0, left: 0 });
+    expect(await count('site_captures')).toBe(20);
+    const audit = await t.platform.db.db
+      .selectFrom('audit_log')
+      .select('actor_id')
+      .where('action', '=', 'request.site.capture')
+      .execute();
+    expect(audit.length === 20 && audit.every((a) => a.actor_id === drafter.userId)).toBe(true);
+  });
+
   it('records a capture the guard refuses on the request and keeps the draft', async () => {
     const res = await draftTakedowns(
       t.platform,
@@ -355,13 +394,69 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
         reason: 'フィッシング',
         screenshot: false,
       },
-      { group, fetch },
+      { group },
     );
     expect(res.requests).toHaveLength(1);
-    expect(res.captures).toMatchObject([{ id: null, outcome: 'refused', screenshot: false }]);
+    expect(res.captures).toMatchObject([{ status: 'queued' }]);
+    await jobsOf(t.platform).runDue();
     const d = await requestDetail(t.platform, drafter, res.requests[0]!.id);
     expect(d.items[0]!.capture).toBeNull();
+    expect([d.items[0]!.captureState, d.items[0]!.captureFailure]).toEqual(['failed', 'refused']);
+    expect(d.captureProgress).toEqual({ total: 1, queued: 0, done: 0, failed: 1 });
     expect(d.events.map((e) => e.action)).toEqual(['created', 'notice', 'capture_failed']);
+  });
+
+  it('queues nothing with capture: false', async () => {
+    const jobs = await t.platform.db.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('type', '=', 'request.captures')
+      .execute();
+    const res = await draftTakedowns(
+      t.platform,
+      drafter,
+      { urls: [url('a', 20)], title: '保全なし', reason: 'フィッシング', capture: false },
+      { group },
+    );
+    expect([res.requests.length, res.captures]).toEqual([1, []]);
+    const d = await requestDetail(t.platform, drafter, res.requests[0]!.id);
+    expect([d.captureProgress, d.items[0]!.captureState, d.items[0]!.capture]).toEqual([null, null, null]);
+    const after = await t.platform.db.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('type', '=', 'request.captures')
+      .execute();
+    expect(after).toHaveLength(jobs.length);
+  });
+
+  it('records a failing site as failed while the others are captured, a chunk at a time, resuming after a crash without capturing twice', async () => {
+    const refused = `http://user:pw@site16.phish-a.example.jp:${ports.a}/login`;
+    const urls = [url('a', 15), refused, url('a', 17), url('a', 18), url('a', 19)];
+    const res = await draftTakedowns(
+      t.platform,
+      drafter,
+      { urls, title: '一部取得できないサイト', reason: 'フィッシング', screenshot: false },
+      { group },
+    );
+    const id = res.requests[0]!.id;
+    const before = await count('site_captures');
+    expect(await runCaptures(t.platform, id, { chunk: 2 })).toEqual({ done: 1, failed: 1, left: 3 });
+    // A run that died after storing the third capture but before marking it: the next run marks it, fetches the rest.
+    const third = res.captures[2]!;
+    await captureSite(t.platform, drafter, third.url, {
+      fetch,
+      screenshot: false,
+      requestId: id,
+      requestItemId: third.itemId,
+    });
+    await jobsOf(t.platform).runDue();
+    expect(await count('site_captures')).toBe(before + 4);
+    const d = await requestDetail(t.platform, drafter, id);
+    expect(d.captureProgress).toEqual({ total: 5, queued: 0, done: 4, failed: 1 });
+    expect(d.items.map((i) => i.captureState)).toEqual(['done', 'failed', 'done', 'done', 'done']);
+    expect(d.items.map((i) => i.capture?.lastOutcome ?? null)).toEqual(['up', null, 'up', 'up', 'up']);
+    expect(d.events.filter((e) => e.action === 'capture_failed').map((e) => e.note)).toEqual([`${refused} refused`]);
+    expect(d.status).toBe('draft');
   });
 
   it('drafts through the route with the default resolver, which the test host map RENKEI_TEST_HOSTS points at loopback', async () => {
@@ -392,13 +487,33 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
       expect(res.statusCode, res.body).toBe(201);
       const body = res.json<{
         requests: { id: string; recipientId: string; recipientName: string; items: { id: string; value: string }[] }[];
-        captures: { id: string; outcome: string; screenshot: boolean }[];
+        captures: { url: string; itemId: string; status: string }[];
       }>();
       expect(body.requests.map((r) => [r.recipientId, r.recipientName, r.items.length])).toEqual([
         [ids.a, '見本ホスティングA株式会社', 1],
       ]);
-      expect(body.captures.map((c) => [c.outcome, c.screenshot])).toEqual([['up', false]]);
+      expect(body.captures).toEqual([
+        {
+          url: `http://site21.phish-a.example.jp:${ports.a}/login`,
+          itemId: body.requests[0]!.items[0]!.id,
+          requestId: body.requests[0]!.id,
+          status: 'queued',
+        },
+      ]);
+      const progress = await t.app.inject({
+        method: 'GET',
+        url: `/api/requests/${body.requests[0]!.id}`,
+        headers: drafterHttp.headers,
+      });
+      expect(progress.json<{ captureProgress: unknown }>().captureProgress).toEqual({
+        total: 1,
+        queued: 1,
+        done: 0,
+        failed: 0,
+      });
+      await jobsOf(t.platform).runDue();
       const d = await requestDetail(t.platform, drafter, body.requests[0]!.id);
+      expect(d.items[0]!.capture?.screenshot).toBe(false);
       expect([d.caseId, d.fields.調整機関, d.items[0]!.capture?.lastOutcome]).toEqual([caseId, 'JPCERT/CC', 'up']);
       // Not a member of the case: the outsider learns nothing.
       const hidden = await t.app.inject({
@@ -418,7 +533,7 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
         url: '/api/requests/recipients/captures?limit=200',
         headers: headHttp.headers,
       });
-      const capId = body.captures[0]!.id;
+      const capId = d.items[0]!.capture!.id;
       const listed = (r: typeof mine) => r.json<{ items: { id: string }[] }>().items.some((c) => c.id === capId);
       expect([listed(mine), listed(theirs)]).toEqual([true, false]);
       const detail = await t.app.inject({
@@ -480,9 +595,9 @@ describe.each(testEngines())('takedowns on %s', (engine) => {
         t.platform,
         drafter,
         { urls: [url('a', 13), url('a', 14)], title: '画面取得', reason: 'フィッシング', profile: 'android' },
-        { group, fetch },
+        { group },
       );
-      expect(res.captures.map((c) => c.screenshot)).toEqual([true, true]);
+      await jobsOf(t.platform).runDue();
       const d = await requestDetail(t.platform, drafter, res.requests[0]!.id);
       expect(d.items.map((i) => i.capture?.screenshot)).toEqual([true, true]);
       const list = await t.app.inject({

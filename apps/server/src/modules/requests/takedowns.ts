@@ -1,11 +1,11 @@
 import type { Subject } from '../../platform/auth/subject.ts';
 import type { Platform } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { SafeFetchOptions, UserAgentProfile } from '../../platform/net/safeFetch.ts';
+import type { UserAgentProfile } from '../../platform/net/safeFetch.ts';
 import { canonicalise } from '../intel/canonical.ts';
 import { observableVisible } from '../intel/places.ts';
 import { actorOf, isRequestStaff } from './access.ts';
-import { captureSite, eachLimited, withSharedBrowser } from './recipients/capture.ts';
+import { queueCaptures } from './captureJobs.ts';
 import { type GroupOptions, type NoticeGroup, groupItems, sendingBudget, writeNotice } from './recipients/notices.ts';
 import { type RequestPlan, addEvent, insertRequest, prepareRequest } from './service.ts';
 
@@ -13,12 +13,12 @@ import { type RequestPlan, addEvent, insertRequest, prepareRequest } from './ser
  * Takedowns from a list of phishing URLs (issue 11, docs/adr/0020-requests.md "Takedowns from URLs"): the URLs are
  * grouped by hosting provider (`groupItems`), each provider's group becomes one notice (reference RN-…) and one draft
  * request of the takedown type with one `url` item per URL — all drafts in one transaction, all or nothing — and
- * then every drafted URL is captured as evidence (three at a time; a failed capture is recorded, the drafts stay).
+ * every drafted URL is queued, in that transaction, for capture as evidence by a background job (captureJobs.ts):
+ * the call returns right after the drafts, each capture `queued`; the request detail shows the progress.
  */
 export const TAKEDOWN_TYPES = ['takedown', 'c2_teishi'] as const;
 export type TakedownType = (typeof TAKEDOWN_TYPES)[number];
 export const MAX_TAKEDOWN_URLS = 200;
-export const CAPTURE_CONCURRENCY = 3;
 /** The field of both takedown types that `reason` fills when `fields` does not. */
 const REASON_FIELD = '依頼理由';
 
@@ -30,7 +30,7 @@ export interface TakedownInput {
   fields?: Record<string, string | number> | undefined;
   campaignId?: string | undefined;
   caseId?: string | undefined;
-  /** Capture every drafted URL afterwards (default true). */
+  /** Queue every drafted URL for capture (default true). */
   capture?: boolean | undefined;
   /** Screenshot with the captures (default true; without Chromium the capture notes its absence). */
   screenshot?: boolean | undefined;
@@ -40,7 +40,6 @@ export interface TakedownInput {
 export interface TakedownOptions {
   /** Injected resolver / RDAP options (tests); the system resolver and shipped bootstrap otherwise. */
   group?: GroupOptions;
-  fetch?: SafeFetchOptions;
   clientIp?: string | null;
 }
 
@@ -177,6 +176,13 @@ export async function draftTakedowns(p: Platform, s: Subject, input: TakedownInp
         items: r.itemIds.map((id, n) => ({ id, value: plan.items[n]!.value, url: urls[n]! })),
       });
     }
+    if (input.capture !== false) {
+      const items = out.flatMap((r) => r.items.map((i) => ({ requestId: r.id, itemId: i.id, url: i.url })));
+      await queueCaptures(p, trx, s, items, {
+        profile: input.profile ?? 'desktop',
+        screenshot: input.screenshot !== false,
+      });
+    }
     if (out.length > 0) {
       await p.audit.record(trx, {
         actor: actorOf(s),
@@ -196,51 +202,13 @@ export async function draftTakedowns(p: Platform, s: Subject, input: TakedownInp
     return out;
   });
 
-  type Capture = { id: string | null; url: string; outcome: string; screenshot: boolean; itemId: string };
-  const jobs = drafted.flatMap((r) => r.items.map((i) => ({ requestId: r.id, item: i })));
-  const captures: (Capture | null)[] = jobs.map(() => null);
-  if (input.capture !== false) {
-    // One browser for the batch (each page in its own context): launching Chromium per URL dominated the time.
-    await withSharedBrowser(input.screenshot !== false && jobs.length > 0, (browser) =>
-      eachLimited([...jobs.keys()], CAPTURE_CONCURRENCY, async (n) => {
-        const { requestId, item } = jobs[n]!;
-        try {
-          const c = await captureSite(p, s, item.url, {
-            browser,
-            ...(input.profile ? { profile: input.profile } : {}),
-            ...(input.screenshot === false ? { screenshot: false } : {}),
-            ...(o.fetch ? { fetch: o.fetch } : {}),
-            requestId,
-            requestItemId: item.id,
-            clientIp: ip,
-          });
-          captures[n] = {
-            id: c.id,
-            url: item.url,
-            outcome: c.outcome,
-            screenshot: !!c.screenshotFileId,
-            itemId: item.id,
-          };
-        } catch (e) {
-          // The guard refused the target (private address…) or the store failed: recorded on the request, drafts kept.
-          const reason = e instanceof AppError && e.code === 'VALIDATION_FAILED' ? 'refused' : 'failed';
-          captures[n] = { id: null, url: item.url, outcome: reason, screenshot: false, itemId: item.id };
-        }
-      }),
-    );
-    // Failed captures are written onto their requests' history afterwards, in order (one writer per request).
-    const failed = captures.flatMap((c, n) => (c && c.id === null ? [{ c, requestId: jobs[n]!.requestId }] : []));
-    if (failed.length > 0) {
-      await p.db.db.transaction().execute(async (trx) => {
-        const at = p.clock.now().toISOString();
-        for (const { c, requestId } of failed)
-          await addEvent(trx, requestId, at, s.userId, 'capture_failed', null, null, `${c.url} ${c.outcome}`);
-      });
-    }
-  }
   return {
     requests: drafted.map((r) => ({ ...r, items: r.items.map((i) => ({ id: i.id, value: i.value })) })),
-    captures: captures.filter((c): c is Capture => c !== null),
+    captures: drafted.flatMap((r) =>
+      input.capture === false
+        ? []
+        : r.items.map((i) => ({ url: i.url, itemId: i.id, requestId: r.id, status: 'queued' as const })),
+    ),
     deferred,
     unresolved,
   };

@@ -18,7 +18,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { PageHeader } from '../../components/PageHeader';
-import { type RequestDetail, requestsApi } from './api';
+import { CAPTURE_POLL_MS, type CaptureProgress, type RequestDetail, capturesPending, requestsApi } from './api';
 import './strings';
 
 const OUTCOMES = ['pending', 'taken_down', 'frozen', 'preserved', 'answered', 'refused', 'no_action'];
@@ -28,7 +28,13 @@ export function RequestPage() {
   const { t, i18n } = useTranslation();
   const { id } = useParams({ strict: false }) as { id: string };
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['requests', 'one', id], queryFn: () => requestsApi.get(id), retry: false });
+  const q = useQuery({
+    queryKey: ['requests', 'one', id],
+    queryFn: () => requestsApi.get(id),
+    retry: false,
+    // Captures run in the background after drafting: refresh until none is queued.
+    refetchInterval: (query) => (capturesPending(query.state.data) ? CAPTURE_POLL_MS : false),
+  });
   const [days, setDays] = useState<number | string>(30);
   const recheck = useMutation({
     mutationFn: () => requestsApi.recheck(id),
@@ -50,7 +56,8 @@ export function RequestPage() {
   const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : '');
   const open = r.status === 'sent' || r.status === 'acknowledged';
   const err = [act.error, recheck.error].find((e) => e instanceof ApiError) as ApiError | undefined;
-  const captured = r.items.some((i) => i.capture);
+  const captured = r.items.some((i) => i.capture || i.captureState);
+  const progress = r.captureProgress ?? null;
   // A preservation period about to run out (the server's warning job uses the same number of days).
   const daysLeft = r.periodUntil ? Math.ceil((new Date(r.periodUntil).getTime() - Date.now()) / 86_400_000) : null;
   const warnDays = r.type.rules.warnBeforeDays ?? 5;
@@ -83,6 +90,7 @@ export function RequestPage() {
             {t('requests.periodUntil')}: {date(r.periodUntil)}（{r.periodDays}日）
           </Text>
         )}
+        {progress && <CaptureProgressText progress={progress} />}
       </Group>
       {periodWarning && (
         <Alert color="yellow" title={t('requests.periodWarning', { days: Math.max(daysLeft ?? 0, 0) })}>
@@ -184,7 +192,13 @@ export function RequestPage() {
                     <Table.Td data-testid="site-outcome">
                       {i.capture?.lastOutcome
                         ? t(`requests.siteOutcomes.${i.capture.lastOutcome}`, { defaultValue: i.capture.lastOutcome })
-                        : ''}
+                        : i.captureState === 'queued'
+                          ? t('requests.captureQueued')
+                          : i.captureState === 'failed'
+                            ? t(`requests.tk.reasons.${i.captureFailure ?? 'failed'}`, {
+                                defaultValue: i.captureFailure ?? '',
+                              })
+                            : ''}
                     </Table.Td>
                     <Table.Td>{date(i.capture?.lastCheckedAt ?? null)}</Table.Td>
                     <Table.Td>
@@ -230,6 +244,19 @@ export function RequestPage() {
         </Table>
       </Paper>
     </Stack>
+  );
+}
+
+/** 取得中 12/20 while captures are queued, 保全完了 20/20 (with the failures) once none is. */
+export function CaptureProgressText(props: { progress: CaptureProgress }) {
+  const { t } = useTranslation();
+  const { total, queued, done, failed } = props.progress;
+  const key = queued > 0 ? 'requests.capturing' : 'requests.captured';
+  return (
+    <Text role="status" fw={500}>
+      <span data-testid="capture-progress">{t(key, { done: done + failed, total })}</span>
+      {failed > 0 && t('requests.captureFailures', { count: failed })}
+    </Text>
   );
 }
 

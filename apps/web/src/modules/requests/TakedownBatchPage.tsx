@@ -13,13 +13,14 @@ import {
   Textarea,
   Title,
 } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueries } from '@tanstack/react-query';
 import { Link, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { PageHeader } from '../../components/PageHeader';
-import { type CaptureProfile, type SourceObservable, requestsApi } from './api';
+import { CAPTURE_POLL_MS, type CaptureProfile, type SourceObservable, capturesPending, requestsApi } from './api';
+import { CaptureProgressText } from './RequestPage';
 import { type SourceKind, SourceLoader } from './SourceLoader';
 import './strings';
 
@@ -27,8 +28,8 @@ const PROFILES: CaptureProfile[] = ['desktop', 'iphone', 'android'];
 
 /**
  * Takedowns in bulk: a campaign's or a case's URLs are picked, previewed grouped by hosting provider (the recipient
- * mapped to the AS announcing each address), and drafted as one takedown request per provider, each site captured
- * first. The drafts then follow the usual approval on their own pages.
+ * mapped to the AS announcing each address), and drafted as one takedown request per provider; each site is then
+ * captured in the background, the page following the progress (取得中 12/20) until none is queued. The drafts then follow the usual approval on their own pages.
  */
 export function TakedownBatchPage() {
   const { t, i18n } = useTranslation();
@@ -64,6 +65,31 @@ export function TakedownBatchPage() {
   const reasonLabel = (r: string) => t(`requests.tk.reasons.${r}`, { defaultValue: r });
   const date = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString(i18n.language) : '');
   const result = create.data;
+  // The captures run in the background: each drafted request is followed until none of its captures is queued.
+  const followed = useQueries({
+    queries: (result && result.captures.length > 0 ? result.requests : []).map((r) => ({
+      queryKey: ['requests', 'one', r.id],
+      queryFn: () => requestsApi.get(r.id),
+      refetchInterval: (query: { state: { data?: Awaited<ReturnType<typeof requestsApi.get>>; error: unknown } }) =>
+        !query.state.error && (!query.state.data || capturesPending(query.state.data)) ? CAPTURE_POLL_MS : false,
+    })),
+  });
+  const itemOf = new Map(followed.flatMap((f) => (f.data?.items ?? []).map((i) => [i.id, i] as const)));
+  const progress = result
+    ? {
+        total: result.captures.length,
+        queued: result.captures.filter((c) => (itemOf.get(c.itemId)?.captureState ?? 'queued') === 'queued').length,
+        done: result.captures.filter((c) => itemOf.get(c.itemId)?.captureState === 'done').length,
+        failed: result.captures.filter((c) => itemOf.get(c.itemId)?.captureState === 'failed').length,
+      }
+    : null;
+  const captureCell = (itemId: string) => {
+    const i = itemOf.get(itemId);
+    if (i?.capture?.lastOutcome)
+      return t(`requests.siteOutcomes.${i.capture.lastOutcome}`, { defaultValue: i.capture.lastOutcome });
+    if (i?.captureState === 'failed') return reasonLabel(i.captureFailure ?? 'failed');
+    return t('requests.captureQueued');
+  };
   return (
     <Stack gap="md">
       <PageHeader title={t('requests.tk.title')} description={t('requests.tk.description')} />
@@ -249,6 +275,7 @@ export function TakedownBatchPage() {
                 <Title order={2} size="h4">
                   {t('requests.tk.captures')}
                 </Title>
+                {progress && <CaptureProgressText progress={progress} />}
                 <Table aria-label={t('requests.tk.captures')}>
                   <Table.Thead>
                     <Table.Tr>
@@ -259,10 +286,16 @@ export function TakedownBatchPage() {
                   </Table.Thead>
                   <Table.Tbody>
                     {result.captures.map((c) => (
-                      <Table.Tr key={c.id}>
+                      <Table.Tr key={c.itemId}>
                         <Table.Td style={{ wordBreak: 'break-all' }}>{c.url}</Table.Td>
-                        <Table.Td>{t(`requests.siteOutcomes.${c.outcome}`, { defaultValue: c.outcome })}</Table.Td>
-                        <Table.Td>{c.screenshot ? t('requests.screenshotTaken') : t('requests.noScreenshot')}</Table.Td>
+                        <Table.Td>{captureCell(c.itemId)}</Table.Td>
+                        <Table.Td>
+                          {itemOf.get(c.itemId)?.captureState !== 'done'
+                            ? ''
+                            : itemOf.get(c.itemId)?.capture?.screenshot
+                              ? t('requests.screenshotTaken')
+                              : t('requests.noScreenshot')}
+                        </Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>

@@ -59,6 +59,8 @@ export interface RequestDetail {
   periodUntil: string | null;
   periodDays: number | null;
   canApprove: boolean;
+  /** The background captures of a takedown's items, counted per state (null when none was queued). */
+  captureProgress?: CaptureProgress | null;
   items: {
     id: string;
     position: number;
@@ -69,6 +71,10 @@ export interface RequestDetail {
     details: Record<string, unknown>;
     /** The site captured before a takedown and its latest re-check (takedowns only; absent on older servers). */
     capture?: ItemCapture | null;
+    /** The background capture of the item: queued, done or failed (null when none was queued). */
+    captureState?: CaptureState | null;
+    /** Why a failed capture failed (refused, failed). */
+    captureFailure?: string | null;
   }[];
   events: {
     id: string;
@@ -93,6 +99,13 @@ export interface Measures {
   openByAge: { bucket: string; count: number }[];
   openByStatus: Record<string, number>;
   openTotal: number;
+}
+export type CaptureState = 'queued' | 'done' | 'failed';
+export interface CaptureProgress {
+  total: number;
+  queued: number;
+  done: number;
+  failed: number;
 }
 export interface ItemCapture {
   id: string;
@@ -128,7 +141,8 @@ export interface TakedownBatch {
     noticeReference: string | null;
     items: { id: string; value: string }[];
   }[];
-  captures: { id: string; url: string; outcome: string; screenshot: boolean }[];
+  /** Every drafted URL queued for capture in the background (empty without capture): follow the requests' detail. */
+  captures: { url: string; itemId: string; requestId: string; status: CaptureState }[];
   deferred: { recipientName?: string | null; reason: string; retryAt?: string | null; urls: string[] }[];
   unresolved: { url: string; reason: string }[];
 }
@@ -153,6 +167,10 @@ export interface SourceObservable {
   value: string;
   display: string;
 }
+
+/** How often a request page refetches while its captures run in the background (false once none is queued). */
+export const CAPTURE_POLL_MS = 2000;
+export const capturesPending = (d: RequestDetail | undefined) => (d?.captureProgress?.queued ?? 0) > 0;
 
 const base = (id: string) => `/api/requests/${encodeURIComponent(id)}`;
 
