@@ -2,11 +2,13 @@ import type { Transaction } from 'kysely';
 import { loadSubject } from '../../platform/auth/loadSubject.ts';
 import type { Subject } from '../../platform/auth/subject.ts';
 import type { Platform } from '../../platform/context.ts';
+import type { AnyDb } from '../../platform/db/dialect.ts';
 import type { Database } from '../../platform/db/types.ts';
 import { AppError } from '../../platform/errors.ts';
 import { jobsOf } from '../../platform/jobs/index.ts';
 import type { SafeFetchOptions, UserAgentProfile } from '../../platform/net/safeFetch.ts';
 import { captureSite, eachLimited, withSharedBrowser } from './recipients/capture.ts';
+import { actorOf, isRequestStaff, visibleRequest } from './access.ts';
 import { addEvent } from './service.ts';
 
 /**
@@ -82,7 +84,73 @@ export async function queueCaptures(
     );
 }
 
-const keyOf = (requestId: string, processed: number) => `request.captures:${requestId}:${processed}`;
+/**
+ * A chunk's job key: the request, how many of its items were processed, and for re-queued failures the retry
+ * generation (keys are unique for good, so a retry's chunks must not reuse the first run's keys).
+ */
+const keyOf = (requestId: string, processed: number, generation = 0) =>
+  `request.captures:${requestId}:${generation > 0 ? `r${generation}:` : ''}${processed}`;
+
+/** How many times the request's failed captures were re-queued (its `captures_retried` events). */
+async function generationOf(db: AnyDb, requestId: string): Promise<number> {
+  const row = await db
+    .selectFrom('request_events')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('request_id', '=', requestId)
+    .where('action', '=', 'captures_retried')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * 失敗した取得を再試行: re-queues the request's failed captures (only those) under the caller's rights, in one
+ * transaction with a `captures_retried` event, the audit record and the `request.captures` job that runs them as
+ * before. Nothing failed: nothing written, `{ retried: 0 }`.
+ */
+export async function retryCaptures(
+  p: Platform,
+  s: Subject,
+  requestId: string,
+  ip: string | null,
+): Promise<{ retried: number }> {
+  if (!isRequestStaff(s)) throw new AppError('FORBIDDEN');
+  await visibleRequest(p.db.db, s, requestId);
+  return p.db.db.transaction().execute(async (trx) => {
+    const failed = await trx
+      .selectFrom('request_capture_queue')
+      .select(['item_id', 'outcome'])
+      .where('request_id', '=', requestId)
+      .where('state', '=', 'failed')
+      .execute();
+    if (failed.length === 0) return { retried: 0 };
+    const now = p.clock.now().toISOString();
+    const ids = failed.map((f) => f.item_id);
+    await trx
+      .updateTable('request_capture_queue')
+      .set({ state: 'queued', outcome: null, capture_id: null, requested_by: s.userId, updated_at: now })
+      .where('request_id', '=', requestId)
+      .where('state', '=', 'failed')
+      .where('item_id', 'in', ids)
+      .execute();
+    await addEvent(trx, requestId, now, s.userId, 'captures_retried', null, null, String(ids.length));
+    const generation = await generationOf(trx, requestId);
+    await jobsOf(p).publishInTransaction(
+      trx,
+      'request.captures',
+      { requestId },
+      { idempotencyKey: keyOf(requestId, 0, generation) },
+    );
+    await p.audit.record(trx, {
+      actor: actorOf(s),
+      action: 'request.captures.retry',
+      target: { type: 'request', id: requestId },
+      result: 'success',
+      clientIp: ip,
+      details: { items: ids, previously: failed.map((f) => f.outcome ?? 'failed') },
+    });
+    return { retried: ids.length };
+  });
+}
 
 type Result = { itemId: string; url: string; state: 'done' | 'failed'; outcome: string; captureId: string | null };
 
@@ -180,7 +248,7 @@ export async function runCaptures(
         trx,
         'request.captures',
         { requestId },
-        { idempotencyKey: keyOf(requestId, n('done') + n('failed')) },
+        { idempotencyKey: keyOf(requestId, n('done') + n('failed'), await generationOf(trx, requestId)) },
       );
     return {
       done: results.filter((r) => r.state === 'done').length,

@@ -15,7 +15,7 @@ import * as schema from './schema.ts';
 import { recheckRequest } from './recipients/capture.ts';
 import { approveRequest, changeStatus, createRequest } from './service.ts';
 import { type TakedownInput, draftTakedowns } from './takedowns.ts';
-import { registerCaptureJobs } from './captureJobs.ts';
+import { registerCaptureJobs, retryCaptures } from './captureJobs.ts';
 import type { NewRequestInput } from './types.ts';
 import type { ItemOutcome } from './vocab.ts';
 
@@ -81,6 +81,9 @@ export const requestsModule: RenkeiModule = {
     app.get('/:requestId', { ...read, schema: { tags, ...params } }, async (r) => q.requestDetail(p, s(r), rid(r)));
     app.post('/:requestId/recheck', { ...write, schema: { tags, ...params } }, async (r) =>
       recheckRequest(p, s(r), rid(r), r.ip),
+    );
+    app.post('/:requestId/captures/retry', { ...write, schema: { tags, ...params } }, async (r) =>
+      retryCaptures(p, s(r), rid(r), r.ip),
     );
     app.post('/:requestId/approve', { ...write, schema: { tags, ...params } }, async (r) => {
       await approveRequest(p, s(r), rid(r), r.ip);

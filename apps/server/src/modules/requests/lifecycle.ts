@@ -161,7 +161,8 @@ export async function withdrawRequest(p: Platform, s: Subject, id: string, note:
   });
 }
 
-async function notify(
+/** Mails a user about a request through the outbox (nothing when he has no address). */
+export async function notify(
   p: Platform,
   trx: Transaction<Database>,
   userId: string | null,

@@ -6,6 +6,7 @@ import { placeVisible } from '../intel/places.ts';
 import { DEFAULT_NOTICES_PER_HOUR } from './recipients/notices.ts';
 import { actorOf, requestVisible, visibleRequest } from './access.ts';
 import { captureStates } from './captureJobs.ts';
+import { WATCH_DAYS } from './flowback.ts';
 import type { RequestTable } from './tables.ts';
 import { toType } from './types.ts';
 
@@ -110,6 +111,17 @@ function present(r: RequestTable) {
   };
 }
 
+/**
+ * How the re-check follows a captured site: `watching` daily since it was confirmed down after the takedown (until
+ * `watchUntil`), `ended` when that watch ran out without the site coming back, `following` every 6 h otherwise, or
+ * `stopped` (not followed).
+ */
+function watchOf(c: { down_at: string | null; recheck: number }) {
+  const watchUntil = c.down_at ? new Date(Date.parse(c.down_at) + WATCH_DAYS * 24 * 3600_000).toISOString() : null;
+  const watch = c.down_at ? (c.recheck === 1 ? 'watching' : 'ended') : c.recheck === 1 ? 'following' : 'stopped';
+  return { downAt: c.down_at, watch, watchUntil };
+}
+
 /** One request with its items, history, documents; the caller may approve it when he heads the unit. */
 export async function requestDetail(p: Platform, s: Subject, id: string) {
   const db = p.db.db;
@@ -128,7 +140,16 @@ export async function requestDetail(p: Platform, s: Subject, id: string) {
     db.selectFrom('request_documents').selectAll().where('request_id', '=', id).orderBy('created_at').execute(),
     db
       .selectFrom('site_captures')
-      .select(['id', 'request_item_id', 'last_outcome', 'last_checked_at', 'screenshot_file_id', 'created_at'])
+      .select([
+        'id',
+        'request_item_id',
+        'last_outcome',
+        'last_checked_at',
+        'screenshot_file_id',
+        'created_at',
+        'down_at',
+        'recheck',
+      ])
       .where('request_id', '=', id)
       .where('request_item_id', 'is not', null)
       .orderBy('created_at', 'desc')
@@ -165,6 +186,8 @@ export async function requestDetail(p: Platform, s: Subject, id: string) {
       details: JSON.parse(i.details) as Record<string, unknown>,
       outcome: i.outcome,
       outcomeAt: i.outcome_at,
+      /** When the site, confirmed down after the takedown, answered again (復活; the latest time), or null. */
+      resurfacedAt: i.resurfaced_at,
       noticeReference,
       /** queued | done | failed while or after the background capture; null when none was queued. */
       captureState: queued.items.get(i.id)?.state ?? null,
@@ -175,6 +198,7 @@ export async function requestDetail(p: Platform, s: Subject, id: string) {
             lastOutcome: captureOf.get(i.id)!.last_outcome,
             lastCheckedAt: captureOf.get(i.id)!.last_checked_at,
             screenshot: captureOf.get(i.id)!.screenshot_file_id !== null,
+            ...watchOf(captureOf.get(i.id)!),
           }
         : null,
     })),

@@ -84,6 +84,8 @@ export interface RequestItemTable {
   /** vocab ITEM_OUTCOMES */
   outcome: string;
   outcome_at: string | null;
+  /** When its site, confirmed down after the takedown, answered again (the latest time; migration 0019). */
+  resurfaced_at: string | null;
 }
 
 export interface RequestEventTable {

@@ -19,7 +19,7 @@ import type { Browser } from 'playwright-core';
 import type { AuditActor } from '../../../platform/audit/audit.ts';
 import type { AnyDb } from '../../../platform/db/dialect.ts';
 import { actorOf, visibleRequest } from '../access.ts';
-import { applyCheck } from '../flowback.ts';
+import { WATCH_DAYS, WATCH_INTERVAL_MS, applyCheck, applyWatch } from '../flowback.ts';
 import type { SiteCaptureTable } from './tables.ts';
 
 /**
@@ -187,6 +187,7 @@ export async function captureSite(p: Platform, s: Subject, url: string, o: Captu
         recheck: o.recheck === false ? 0 : 1,
         last_outcome: r.outcome,
         last_checked_at: now,
+        down_at: null,
         created_by: s.userId,
         created_at: now,
       })
@@ -261,7 +262,7 @@ export const RECHECK_INTERVAL_MS = 6 * 3600_000;
 /** A capture to re-check and what was seen last. */
 type Followed = Pick<
   Selectable<SiteCaptureTable>,
-  'id' | 'url' | 'profile' | 'html_sha256' | 'request_item_id' | 'last_outcome' | 'last_checked_at'
+  'id' | 'url' | 'profile' | 'html_sha256' | 'request_item_id' | 'last_outcome' | 'last_checked_at' | 'down_at'
 > & { last_status: number | null };
 
 /**
@@ -308,14 +309,12 @@ export async function recordCheck(
       .set({ last_outcome: r.outcome, last_checked_at: at })
       .where('id', '=', c.id)
       .execute();
-    return applyCheck(
-      p,
-      trx,
-      c,
-      { outcome: r.outcome, httpStatus: r.status, at },
-      { outcome: c.last_outcome, httpStatus: c.last_status, at: c.last_checked_at },
-      by,
-    );
+    const check = { outcome: r.outcome, httpStatus: r.status, at };
+    const previous = { outcome: c.last_outcome, httpStatus: c.last_status, at: c.last_checked_at };
+    const outcome = await applyCheck(p, trx, c, check, previous, by);
+    // After the outcome: the check that takes the item down also starts the watch (flowback.ts applyWatch).
+    await applyWatch(p, trx, c, check, previous, by);
+    return outcome;
   });
   return { outcome: r.outcome, httpStatus: r.status, itemOutcome };
 }
@@ -332,6 +331,7 @@ const followedColumns = (db: AnyDb) =>
       'site_captures.request_item_id',
       'site_captures.last_outcome',
       'site_captures.last_checked_at',
+      'site_captures.down_at',
       (eb) =>
         eb
           .selectFrom('site_checks')
@@ -342,13 +342,32 @@ const followedColumns = (db: AnyDb) =>
           .as('last_status'),
     ]);
 
-/** Re-checks every followed capture not checked within the interval; records each outcome. Returns how many. */
+/**
+ * Re-checks every followed capture not checked within its interval — 6 h, or daily for a site confirmed down after
+ * its takedown — and records each outcome. A watch WATCH_DAYS old ends first: that capture is followed no more.
+ * Returns how many were checked.
+ */
 export async function recheckDue(p: Platform, fetch: SafeFetchOptions = {}, limit = 200): Promise<number> {
   const now = p.clock.now();
-  const before = new Date(now.getTime() - RECHECK_INTERVAL_MS + 60_000).toISOString();
+  const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+  await p.db.db
+    .updateTable('site_captures')
+    .set({ recheck: 0 })
+    .where('recheck', '=', 1)
+    .where('down_at', 'is not', null)
+    .where('down_at', '<=', ago(WATCH_DAYS * 24 * 3600_000))
+    .execute();
+  // A minute's slack: the hourly run that falls exactly one interval later is not missed by a few seconds.
+  const before = ago(RECHECK_INTERVAL_MS - 60_000);
+  const watchedBefore = ago(WATCH_INTERVAL_MS - 60_000);
   const due = await followedColumns(p.db.db)
     .where('site_captures.recheck', '=', 1)
-    .where('site_captures.last_checked_at', '<=', before)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('site_captures.down_at', 'is', null), eb('site_captures.last_checked_at', '<=', before)]),
+        eb.and([eb('site_captures.down_at', 'is not', null), eb('site_captures.last_checked_at', '<=', watchedBefore)]),
+      ]),
+    )
     .orderBy('site_captures.last_checked_at')
     .limit(limit)
     .execute();

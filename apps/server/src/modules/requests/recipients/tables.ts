@@ -59,6 +59,11 @@ export interface SiteCaptureTable {
   recheck: number;
   last_outcome: string;
   last_checked_at: string;
+  /**
+   * When the re-check confirmed the site of a taken-down item down (migration 0019): checked daily from then, for
+   * 30 days (recheck then cleared); null again when it resurfaces.
+   */
+  down_at: string | null;
   created_by: string;
   created_at: string;
 }

@@ -17,6 +17,7 @@ import * as m0015 from './0015_request_recipients.ts';
 import * as m0016 from './0016_case_search.ts';
 import * as m0017 from './0017_request_takedowns.ts';
 import * as m0018 from './0018_request_capture_queue.ts';
+import * as m0019 from './0019_request_watch.ts';
 
 export interface RenkeiMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -44,4 +45,5 @@ export const migrations: Record<string, RenkeiMigration> = {
   '0016_case_search': m0016,
   '0017_request_takedowns': m0017,
   '0018_request_capture_queue': m0018,
+  '0019_request_watch': m0019,
 };
