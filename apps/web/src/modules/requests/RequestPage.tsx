@@ -43,6 +43,10 @@ export function RequestPage() {
       void qc.invalidateQueries({ queryKey: ['requests', 'measures'] });
     },
   });
+  const retry = useMutation({
+    mutationFn: () => requestsApi.retryCaptures(id),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['requests', 'one', id] }),
+  });
   const act = useMutation({
     mutationFn: (f: () => Promise<RequestDetail>) => f(),
     onSuccess: (d) => {
@@ -55,7 +59,7 @@ export function RequestPage() {
   if (!r) return null;
   const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString(i18n.language) : '');
   const open = r.status === 'sent' || r.status === 'acknowledged';
-  const err = [act.error, recheck.error].find((e) => e instanceof ApiError) as ApiError | undefined;
+  const err = [act.error, recheck.error, retry.error].find((e) => e instanceof ApiError) as ApiError | undefined;
   const captured = r.items.some((i) => i.capture || i.captureState);
   const progress = r.captureProgress ?? null;
   // A preservation period about to run out (the server's warning job uses the same number of days).
@@ -139,6 +143,12 @@ export function RequestPage() {
           </Button>
         )}
         {recheck.isSuccess && <Text role="status">{t('requests.rechecked', { down })}</Text>}
+        {(progress?.failed ?? 0) > 0 && (
+          <Button variant="default" onClick={() => retry.mutate()} loading={retry.isPending}>
+            {t('requests.retryCaptures')}
+          </Button>
+        )}
+        {retry.isSuccess && <Text role="status">{t('requests.retried', { count: retry.data.retried })}</Text>}
       </Group>
       {open && r.periodUntil && (
         <Group align="flex-end">
@@ -186,7 +196,14 @@ export function RequestPage() {
                     t(`requests.outcomes.${i.outcome}`)
                   )}
                 </Table.Td>
-                <Table.Td>{date(i.outcomeAt)}</Table.Td>
+                <Table.Td>
+                  {date(i.outcomeAt)}
+                  {i.resurfacedAt && (
+                    <Badge color="red" ml="xs" title={t('requests.resurfacedAt', { at: date(i.resurfacedAt) })}>
+                      {t('requests.resurfaced')}
+                    </Badge>
+                  )}
+                </Table.Td>
                 {captured && (
                   <>
                     <Table.Td data-testid="site-outcome">
@@ -199,6 +216,10 @@ export function RequestPage() {
                                 defaultValue: i.captureFailure ?? '',
                               })
                             : ''}
+                      {i.capture?.watch === 'watching' && (
+                        <Text size="xs">{t('requests.watching', { until: date(i.capture.watchUntil ?? null) })}</Text>
+                      )}
+                      {i.capture?.watch === 'ended' && <Text size="xs">{t('requests.watchEnded')}</Text>}
                     </Table.Td>
                     <Table.Td>{date(i.capture?.lastCheckedAt ?? null)}</Table.Td>
                     <Table.Td>
@@ -234,7 +255,7 @@ export function RequestPage() {
             {r.events.map((e) => (
               <Table.Tr key={e.id}>
                 <Table.Td>{date(e.at)}</Table.Td>
-                <Table.Td>{e.action}</Table.Td>
+                <Table.Td>{t(`requests.eventActions.${e.action}`, { defaultValue: e.action })}</Table.Td>
                 <Table.Td>{e.to ? t(`requests.statuses.${e.to}`) : ''}</Table.Td>
                 <Table.Td>{e.actorName ?? ''}</Table.Td>
                 <Table.Td>{e.note}</Table.Td>

@@ -75,6 +75,8 @@ export interface RequestDetail {
     captureState?: CaptureState | null;
     /** Why a failed capture failed (refused, failed). */
     captureFailure?: string | null;
+    /** 復活: when the site, confirmed down after the takedown, answered again (the latest time). */
+    resurfacedAt?: string | null;
   }[];
   events: {
     id: string;
@@ -112,6 +114,13 @@ export interface ItemCapture {
   lastOutcome: string | null;
   lastCheckedAt: string | null;
   screenshot: boolean;
+  /**
+   * How the re-check follows the site: every 6 h (following), daily since it was confirmed down after the takedown
+   * (watching, until watchUntil), no more after 30 days down (ended), or not at all (stopped). Absent on older servers.
+   */
+  watch?: 'following' | 'watching' | 'ended' | 'stopped';
+  downAt?: string | null;
+  watchUntil?: string | null;
 }
 export interface GroupItem {
   url: string;
@@ -197,6 +206,8 @@ export const requestsApi = {
     profile: CaptureProfile;
   }) => api.post<TakedownBatch>('/api/requests/takedowns', body),
   recheck: (id: string) => api.post<Recheck>(`${base(id)}/recheck`, {}),
+  /** Re-queues the request's failed captures (only those); the background job captures them again. */
+  retryCaptures: (id: string) => api.post<{ retried: number }>(`${base(id)}/captures/retry`, {}),
   createRecipient: (body: object) => api.post<{ id: string }>('/api/requests/recipients', body),
   network: (body: { recipientId: string; asn?: string; maxPerHour?: number }) =>
     api.post<unknown>('/api/requests/recipients/networks', body),
