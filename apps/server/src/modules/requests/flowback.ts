@@ -113,7 +113,8 @@ export async function applyWatch(
     return 'watching';
   }
   if (!(RESURFACED_OUTCOMES as readonly string[]).includes(check.outcome)) return null;
-  await trx.updateTable('site_captures').set({ down_at: null }).where('id', '=', capture.id).execute();
+  // Followed again every 6 h — also when 今すぐ再確認 finds it back after its watch had ended.
+  await trx.updateTable('site_captures').set({ down_at: null, recheck: 1 }).where('id', '=', capture.id).execute();
   await trx.updateTable('request_items').set({ resurfaced_at: check.at }).where('id', '=', item.id).execute();
   if (isObservableType(item.kind)) {
     await recordObservables(

@@ -12,7 +12,7 @@ import { importAsnTable } from '../intel/importer.ts';
 import { registerCaptureJobs } from './captureJobs.ts';
 import { sendRequest } from './lifecycle.ts';
 import { requestDetail } from './queries.ts';
-import { registerRecheck } from './recipients/capture.ts';
+import { recheckRequest, registerRecheck } from './recipients/capture.ts';
 import { setRecipientNetwork } from './recipients/notices.ts';
 import { approveRequest } from './service.ts';
 import { draftTakedowns } from './takedowns.ts';
@@ -263,5 +263,16 @@ describe.each(testEngines())('failed captures retried, sites watched after taked
     await run(3 * DAY);
     expect(await checksOf(ids[1]!, new Date(end).toISOString())).toEqual([]);
     expect((await requestDetail(t.platform, drafter, rid)).items[1]!.resurfacedAt).toBeNull();
+    // 今すぐ再確認 by a person still finds it back: flagged, and followed every 6 h again.
+    const now = await recheckRequest(t.platform, drafter, rid, null);
+    expect(now.items.map((i) => i.checkOutcome)).toEqual(['http_error', 'up', 'up']);
+    const back = await requestDetail(t.platform, drafter, rid);
+    expect([back.items[1]!.resurfacedAt, back.items[1]!.capture?.watch]).toEqual([
+      t.clock.now().toISOString(),
+      'following',
+    ]);
+    const manual = t.clock.now().toISOString();
+    await run(7 * HOUR);
+    expect((await checksOf(ids[1]!, manual)).map((c) => c.outcome)).toEqual(['up']);
   });
 });
