@@ -275,6 +275,26 @@ test('takedowns in bulk from a campaign: grouped by provider, captured, approved
   }
   await checkAccessibility(page, 'requests-detail-rechecked');
 
+  // 7b. A capture the guard refuses (credentials in the URL) is recorded as failed; 「失敗した取得を再試行」 queues it
+  // again and the background job tries it once more (refused again: the guard does not change its mind).
+  const credUrl = phishingUrl(phishingHosts[0]!).replace('http://', 'http://user:pw@');
+  const retried = await ok<{ requests: { id: string }[] }>(
+    await call(page, 'POST', '/api/requests/takedowns', {
+      urls: [credUrl],
+      title: `資格情報付きURL ${suffix}`,
+      reason: 'フィッシング',
+      screenshot: false,
+    }),
+  );
+  await page.goto(`/requests/${retried.requests[0]!.id}`);
+  await expect(page.getByTestId('capture-progress')).toHaveText('保全完了 1/1', { timeout: 120_000 });
+  await checkAccessibility(page, 'requests-capture-failed');
+  await page.getByRole('button', { name: '失敗した取得を再試行' }).click();
+  await expect(page.getByText('1件の取得を再試行します')).toBeVisible();
+  await expect(page.getByRole('cell', { name: '取得再試行', exact: true })).toBeVisible();
+  await expect(page.getByRole('cell', { name: '取得失敗', exact: true })).toHaveCount(2, { timeout: 120_000 });
+  await expect(page.getByRole('button', { name: '失敗した取得を再試行' })).toBeVisible();
+
   // 8. The dashboard shows the time to takedown for both providers.
   await hp.goto('/requests/dashboard');
   await expect(hp.getByTestId('time-to-outcome')).toContainText(`${providerA}（停止済）`);
