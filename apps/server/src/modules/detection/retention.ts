@@ -1,9 +1,11 @@
+import { sql } from 'kysely';
 import type { AuditActor } from '../../platform/audit/audit.ts';
 import type { Platform } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { EXPIRY_DAYS, type ObservableType, isObservableType } from '../intel/vocab.ts';
 
-const BATCH = 5000;
+/** Width of a window of observable numbers: at most this many observables per audited transaction. */
+const BATCH = 50_000;
 const DAY = 86_400_000;
 
 export interface PurgeSummary {
@@ -55,8 +57,13 @@ export async function setPolicy(
  * The retention job. An indicator expires by its type's rule in the observables vocabulary (last seen + N days;
  * a new sighting moves it forward); it is purged `purge_after_days` after that, by type, but only when every place
  * it occurs at is a feed or import source: an indicator in a report, a case or a hunt is part of that record and
- * stays. Each batch is deleted in one transaction with its audit record (types, count, number range): the audit
- * log is never touched, so its chain stays whole.
+ * stays. Set-based, in one walk over the primary key in windows of `batchSize` numbers (ADR 0012): each window is
+ * one transaction that deletes its purgeable observables of every type with one statement (the expiry and keep
+ * rules are that statement's predicate, so a row sighted meanwhile is not deleted), then the window's occurrences,
+ * counters, tags and links (both ends) left without their observable, each along its own index, then appends one
+ * audit record (count, count and cutoff per type, number range). Windows follow the tables' key order, so each touches a run of
+ * neighbouring pages instead of pages all over the tables. A stopped job leaves whole windows only and simply
+ * runs again; the audit log is never touched, so its chain stays whole.
  */
 export async function purgeExpired(
   p: Platform,
@@ -64,87 +71,84 @@ export async function purgeExpired(
   opts: { batchSize?: number; clientIp?: string | null } = {},
 ): Promise<PurgeSummary> {
   const now = p.clock.now().getTime();
-  const batchSize = opts.batchSize ?? BATCH;
+  const width = opts.batchSize ?? BATCH;
   const policies = await p.db.db
     .selectFrom('detection_retention')
     .select(['type', 'purge_after_days'])
     .where('purge_after_days', 'is not', null)
+    .orderBy('type')
     .execute();
   const summary: PurgeSummary = { purged: 0, byType: {}, batches: 0 };
-  for (const pol of policies) {
-    const cutoff = new Date(now - (pol.purge_after_days ?? 0) * DAY).toISOString();
-    let after: [string, number] = ['', 0];
-    for (;;) {
-      const rows = await p.db.db
-        .selectFrom('observables as o')
-        .select(['o.num', 'o.expires_at'])
-        .where('o.type', '=', pol.type)
-        .where('o.expires_at', 'is not', null)
-        .where('o.expires_at', '<', cutoff)
-        .where((eb) =>
-          eb.or([
-            eb('o.expires_at', '>', after[0]),
-            eb.and([eb('o.expires_at', '=', after[0]), eb('o.num', '>', after[1])]),
-          ]),
-        )
-        .orderBy('o.expires_at')
-        .orderBy('o.num')
-        .limit(batchSize)
-        .execute();
-      if (rows.length === 0) break;
-      const last = rows[rows.length - 1]!;
-      after = [last.expires_at ?? '', Number(last.num)];
-      const candidates = rows.map((r) => Number(r.num));
-      const n = await p.db.db.transaction().execute(async (trx) => {
-        // Re-checked inside the transaction: a sighting at a record between the read and now keeps it.
-        const keep = await trx
-          .selectFrom('observable_occurrences as oc')
-          .innerJoin('observable_places as pl', 'pl.num', 'oc.place_num')
-          .select('oc.observable_num')
-          .distinct()
-          .where('oc.observable_num', 'in', candidates)
-          .where('pl.place_type', '<>', 'source')
-          .execute();
-        const kept = new Set(keep.map((k) => Number(k.observable_num)));
-        const nums = candidates.filter((x) => !kept.has(x));
-        if (nums.length === 0) return 0;
-        const fresh = await trx
-          .selectFrom('observables')
-          .select('num')
-          .where('num', 'in', nums)
-          .where('expires_at', '<', cutoff)
-          .execute();
-        const gone = fresh.map((r) => Number(r.num));
-        if (gone.length === 0) return 0;
-        await trx.deleteFrom('observable_occurrences').where('observable_num', 'in', gone).execute();
-        await trx.deleteFrom('observable_counts').where('observable_num', 'in', gone).execute();
-        await trx.deleteFrom('observable_tags').where('observable_num', 'in', gone).execute();
-        // Two statements, each on its own index (an OR of both would scan the link table once per batch).
-        await trx.deleteFrom('observable_links').where('from_num', 'in', gone).execute();
-        await trx.deleteFrom('observable_links').where('to_num', 'in', gone).execute();
-        await trx.deleteFrom('observables').where('num', 'in', gone).execute();
-        await p.audit.record(trx, {
-          actor,
-          action: 'detection.retention.purge',
-          target: { type: 'observables', id: null },
-          result: 'success',
-          clientIp: opts.clientIp ?? null,
-          details: {
-            type: pol.type,
-            count: gone.length,
-            expiredBefore: cutoff,
-            fromNum: Math.min(...gone),
-            toNum: Math.max(...gone),
-          },
-        });
-        return gone.length;
-      });
-      if (n > 0) {
-        summary.purged += n;
-        summary.byType[pol.type] = (summary.byType[pol.type] ?? 0) + n;
-        summary.batches++;
+  if (policies.length === 0) return summary;
+  const cutoffs = new Map(
+    policies.map((pol) => [pol.type, new Date(now - (pol.purge_after_days ?? 0) * DAY).toISOString()]),
+  );
+  // Each row against its type's cutoff (null for other types, so never true). One expression of the row rather
+  // than an OR per type, so that no engine is tempted to walk the expiry index for every window.
+  const cutoffOf = sql`case type ${sql.join(
+    [...cutoffs].map(([type, cutoff]) => sql`when ${type} then ${cutoff}`),
+    sql` `,
+  )} end`;
+  const bounds = await p.db.db
+    .selectFrom('observables')
+    .select((eb) => [eb.fn.min('num').as('lo'), eb.fn.max('num').as('hi')])
+    .executeTakeFirst();
+  if (bounds?.lo == null || bounds.hi == null) return summary;
+  const last = Number(bounds.hi);
+  for (let from = Number(bounds.lo); from <= last; from += width) {
+    const to = from + width - 1;
+    const byType = await p.db.db.transaction().execute(async (trx) => {
+      const deleted = await sql<{ num: number | string; type: string }>`
+        delete from observables
+        where num between ${from} and ${to} and expires_at < ${cutoffOf}
+          and not exists (
+            select 1 from observable_occurrences oc
+            join observable_places pl on pl.num = oc.place_num
+            where oc.observable_num = observables.num and pl.place_type <> 'source'
+              and oc.observable_num between ${from} and ${to})
+        returning num, type`.execute(trx);
+      if (deleted.rows.length === 0) return null;
+      // The window's dependent rows whose observable is gone, each table read along its own index.
+      const orphan = (col: string) =>
+        sql`${sql.ref(col)} between ${from} and ${to}
+          and not exists (select 1 from observables o where o.num = ${sql.ref(col)} and o.num between ${from} and ${to})`;
+      await sql`delete from observable_occurrences where ${orphan('observable_num')}`.execute(trx);
+      await sql`delete from observable_counts where ${orphan('observable_num')}`.execute(trx);
+      await sql`delete from observable_tags where ${orphan('observable_num')}`.execute(trx);
+      await sql`delete from observable_links where ${orphan('from_num')}`.execute(trx);
+      await sql`delete from observable_links where ${orphan('to_num')}`.execute(trx);
+      const types = new Map<string, number>();
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = 0;
+      for (const r of deleted.rows) {
+        const num = Number(r.num);
+        types.set(r.type, (types.get(r.type) ?? 0) + 1);
+        if (num < lo) lo = num;
+        if (num > hi) hi = num;
       }
-      if (rows.length < batchSize) break;
+      const purged = [...types.keys()].sort();
+      // One record per window, the transaction's last statement (it holds an audit lane's lock until commit).
+      await p.audit.record(trx, {
+        actor,
+        action: 'detection.retention.purge',
+        target: { type: 'observables', id: null },
+        result: 'success',
+        clientIp: opts.clientIp ?? null,
+        details: {
+          count: deleted.rows.length,
+          byType: purged.map((t) => `${t}=${types.get(t)}`),
+          expiredBefore: purged.map((t) => `${t}=${cutoffs.get(t)}`),
+          fromNum: lo,
+          toNum: hi,
+        },
+      });
+      return types;
+    });
+    if (byType === null) continue;
+    summary.batches++;
+    for (const [type, count] of byType) {
+      summary.purged += count;
+      summary.byType[type] = (summary.byType[type] ?? 0) + count;
     }
   }
   return summary;
