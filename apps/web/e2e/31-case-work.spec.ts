@@ -73,7 +73,7 @@ test('support, evidence with custody, and an analysis request approved by a supe
   await evidence.getByLabel('品名').fill('Webサーバのアクセスログ');
   await evidence.getByLabel('保管場所').fill('サイバー犯罪対策課 解析室');
   await evidence.getByLabel('押収品番号').fill('押第7号の1');
-  await a.locator('input[type=file]').setInputFiles({ name: 'access.log', mimeType: 'text/plain', buffer: LOG });
+  await evidence.locator('input[type=file]').setInputFiles({ name: 'access.log', mimeType: 'text/plain', buffer: LOG });
   await evidence.getByRole('button', { name: '証拠ファイルを登録' }).click();
   await evidence.getByRole('link', { name: 'Webサーバのアクセスログ' }).click();
   await expect(a.getByTestId('hash-sha256')).toHaveText(createHash('sha256').update(LOG).digest('hex'));
