@@ -114,10 +114,12 @@ export async function taxiiServer(app: FastifyInstance, { platform: p }: { platf
   };
   /** The collection in this root that the partner has some grant on (else 404: it does not exist for them). */
   const collectionFor = async (request: FastifyRequest, root: string, id: string) => {
-    await requireRoot(root);
     const c = await findCollection(db, id);
     const g = c && c.api_root === root ? await grantOf(db, c.id, partnerOf(request).id) : null;
-    if (!c || !g) throw new AppError('NOT_FOUND', 'no such collection');
+    if (!c || !g) {
+      await requireRoot(root); // 'no such API root' first, as before; found, the root exists (it is c.api_root)
+      throw new AppError('NOT_FOUND', 'no such collection');
+    }
     return { c, g };
   };
   const collectionView = (

@@ -299,6 +299,49 @@ describe.each(testEngines())('TAXII 2.1 server on %s', (engine) => {
     expect((await get(vendor, `${url}indicator--00000000-0000-4000-8000-0000000000ff/versions/`)).statusCode).toBe(404);
   });
 
+  it('match[version] first/last count only the versions the reader may receive', async () => {
+    const url = `${ROOT}/collections/${col}/objects/`;
+    const id = 'indicator--00000000-0000-4000-8000-000000000078';
+    const v = (modified: string, tlp: 'green' | 'amber') => ({
+      type: 'indicator',
+      spec_version: '2.1',
+      id,
+      created: '2026-03-01T00:00:00.000Z',
+      modified,
+      pattern: "[url:value = 'https://w.example.jp/']",
+      pattern_type: 'stix',
+      valid_from: '2026-03-01T00:00:00Z',
+      object_marking_refs: [
+        tlp === 'green'
+          ? 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'
+          : 'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421',
+      ],
+    });
+    // AMBER first and last, GREEN in between: the GREEN reader sees one version, the AMBER reader three.
+    const posted = await post(miyagi, url, {
+      objects: [
+        v('2026-03-01T00:00:00.000Z', 'amber'),
+        v('2026-03-02T00:00:00.000Z', 'green'),
+        v('2026-03-03T00:00:00.000Z', 'amber'),
+      ],
+    });
+    expect(posted.json().success_count).toBe(3);
+    const modified = async (token: string, q: string) =>
+      ((await get(token, `${url}${id}/${q}`)).json() as Env).objects?.map((o) => o.modified);
+    expect(await modified(vendor, '')).toEqual(['2026-03-02T00:00:00.000Z']);
+    expect(await modified(vendor, '?match[version]=first')).toEqual(['2026-03-02T00:00:00.000Z']);
+    expect(await modified(vendor, '?match[version]=first,last')).toEqual(['2026-03-02T00:00:00.000Z']);
+    expect(await modified(miyagi, '')).toEqual(['2026-03-03T00:00:00.000Z']);
+    expect(await modified(miyagi, '?match[version]=first')).toEqual(['2026-03-01T00:00:00.000Z']);
+    expect(await modified(miyagi, '?match[version]=first,last')).toEqual([
+      '2026-03-01T00:00:00.000Z',
+      '2026-03-03T00:00:00.000Z',
+    ]);
+    // The same in a collection-wide page (the version check runs on every row of the scan).
+    const page = (await get(vendor, `${url}?match[id]=${id}`)).json() as Env;
+    expect(page.objects?.map((o) => o.modified)).toEqual(['2026-03-02T00:00:00.000Z']);
+  });
+
   it('date_added is strictly increasing in a collection, so added_after paging never skips', async () => {
     const rows = await t.platform.db.db
       .selectFrom('taxii_objects')
