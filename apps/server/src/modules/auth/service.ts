@@ -52,7 +52,7 @@ function assertNotLocked(p: Platform, user: UserTable): void {
 
 export async function login(p: Platform, input: { login: string; password: string }, meta: RequestMeta) {
   const user = await findUserByLogin(p.db.db, input.login);
-  if (!user || user.status !== 'active') {
+  if (user?.status !== 'active') {
     await verifyPassword(await dummyHash(), input.password);
     await p.db.db.transaction().execute((trx) =>
       p.audit.record(trx, {
@@ -137,7 +137,7 @@ export async function changePassword(
 
 async function requireUser(p: Platform, id: string): Promise<UserTable> {
   const user = await findUserById(p.db.db, id);
-  if (!user || user.status !== 'active') throw new AppError('UNAUTHENTICATED');
+  if (user?.status !== 'active') throw new AppError('UNAUTHENTICATED');
   return user;
 }
 

@@ -61,7 +61,7 @@ export const jobsModule: RenkeiModule = {
       async (request, reply) => {
         const { id } = request.params as { id: string };
         const job = await jobsOf(p).get(id);
-        if (!job || job.state !== 'dead') throw new AppError('NOT_FOUND');
+        if (job?.state !== 'dead') throw new AppError('NOT_FOUND');
         await jobsOf(p).retry(id);
         const s = request.subject!;
         await p.db.db.transaction().execute((trx) =>

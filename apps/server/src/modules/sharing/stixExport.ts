@@ -230,7 +230,7 @@ export async function* stixObjectsFor(
         .execute();
       for (const l of linked) {
         const a = sentObs.get(Number(l.observable_num));
-        if (!a || !a.stixId.startsWith('indicator--')) continue;
+        if (!a?.stixId.startsWith('indicator--')) continue;
         yield emit(relationshipObject(a.stixId, 'indicates', obj.id, now, maxTlp(a.tlp, tlp), identityId));
       }
     }

@@ -179,6 +179,7 @@ export function indicatorFor(o: ObservableForStix, identityId: string): StixObje
   const common = {
     spec_version: '2.1',
     created: o.createdAt,
+    // biome-ignore lint/complexity/useMathMinMax: ISO timestamps are strings; Math.max would give NaN
     modified: o.updatedAt < o.createdAt ? o.createdAt : o.updatedAt,
     created_by_ref: identityId,
     object_marking_refs: [TLP2_IDS[o.tlp]],
@@ -238,6 +239,7 @@ export function entityObject(
     spec_version: '2.1',
     id: stixIdOf(type, 'intel_entity', e.id),
     created: e.createdAt,
+    // biome-ignore lint/complexity/useMathMinMax: ISO timestamps are strings; Math.max would give NaN
     modified: e.updatedAt < e.createdAt ? e.createdAt : e.updatedAt,
     created_by_ref: identityId,
     name: e.name,
@@ -291,6 +293,7 @@ export function sightingObject(
     sighting_of_ref: indicatorId,
     where_sighted_refs: [identityId],
     first_seen: s.firstSeen,
+    // biome-ignore lint/complexity/useMathMinMax: ISO timestamps are strings; Math.max would give NaN
     last_seen: s.lastSeen < s.firstSeen ? s.firstSeen : s.lastSeen,
     count: Math.min(999_999_999, Math.max(0, s.count)),
     object_marking_refs: [TLP2_IDS[tlp]],

@@ -23,7 +23,7 @@ export async function loadSubject(
     ])
     .where('users.id', '=', userId)
     .executeTakeFirst();
-  if (!user || user.status !== 'active') return null;
+  if (user?.status !== 'active') return null;
   const [roles, groups] = await Promise.all([
     db.selectFrom('user_roles').select('role').where('user_id', '=', userId).execute(),
     db.selectFrom('user_groups').select('group_id').where('user_id', '=', userId).execute(),

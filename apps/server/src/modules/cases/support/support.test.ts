@@ -27,7 +27,7 @@ describe.each(testEngines())('support requests on %s', (engine) => {
   let t: TestContext;
   let lead: SignedIn; // station officer of 福島署, leads the case
   let analyst: SignedIn; // cyber division
-  let head: SignedIn; // head of the cyber division
+  let _head: SignedIn; // head of the cyber division
   let stranger: SignedIn; // station officer of 郡山署
   const ids = { lead: '', analyst: '', head: '', stranger: '' };
   let caseId = '';
@@ -58,7 +58,7 @@ describe.each(testEngines())('support requests on %s', (engine) => {
       .set({ position_id: headPos.id, email: 'cyber-head@police.example.jp' })
       .where('id', '=', h.id)
       .execute();
-    [lead, analyst, head, stranger] = (await Promise.all(
+    [lead, analyst, _head, stranger] = (await Promise.all(
       [l, a, h, x].map((u) => signIn(t.app, t.platform, u.login, u.password)),
     )) as [SignedIn, SignedIn, SignedIn, SignedIn];
     const res = await post(lead, '/api/cases', { title: '支援要請テスト事件', type: 'cyber_crime' });
