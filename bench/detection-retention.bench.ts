@@ -1,7 +1,8 @@
 /**
  * Retention and feed import (issue 8 §4 and §1).
  * - purge: N expired feed-only indicators (each with its occurrence at a feed source, its counter row, a link, a tag
- *   on every tenth) plus N/50 that must stay (in a hunt, or not expired), loaded set-based in SQL, then
+ *   on every tenth) plus N/50 that must stay (in a hunt, or not expired) and `--live` more unexpired ones (a table
+ *   where few rows are due: the walk reads every window), loaded set-based in SQL, then
  *   `purgeExpired`. Goal: 1 M under 60 s; the printed ratios are wall and CPU time (this process + its PostgreSQL
  *   backends, from /proc) against that 60 s budget scaled to N. The run fails if anything but the N is left, a
  *   dependent row is orphaned, or the audit chain is broken.
@@ -9,7 +10,8 @@
  *   (conditional request, streamed through intel's importer) in a child process; peak RSS (maxRSS) printed for two
  *   sizes so that its flatness shows. Goal: 2 GB with RSS under 256 MB.
  *
- *   npx tsx bench/detection-retention.bench.ts [--engine sqlite|postgres] [--purge 100000] [--batch N] [--feed-mb 5]
+ *   npx tsx bench/detection-retention.bench.ts [--engine sqlite|postgres] [--purge 100000] [--live 0] [--batch N]
+ *     [--feed-mb 5]
  *     [--pg-url postgres://postgres@127.0.0.1:5432/renkei_bench_purge]
  *   (PostgreSQL: with --pg-url the purge runs in that database, which must be named renkei_bench* and whose public
  *   schema is dropped and re-created; without it, a fresh database next to RENKEI_TEST_DATABASE_URL, default
@@ -44,6 +46,7 @@ const { values } = parseArgs({
     child: { type: 'string' },
     batch: { type: 'string' },
     'pg-url': { type: 'string' },
+    live: { type: 'string', default: '0' },
   },
 });
 const engine = values.engine === 'postgres' ? 'postgres' : 'sqlite';
@@ -118,7 +121,7 @@ async function backendCpu(p: Platform): Promise<number> {
  * out of number order), each with an occurrence at a feed source, a counter row and a link to the next one, a tag on
  * every tenth; plus n/50 that must stay: half also occur in a hunt (a record), half have not expired. Set-based.
  */
-async function load(p: Platform, n: number): Promise<void> {
+async function load(p: Platform, n: number, live: number): Promise<void> {
   const db = p.db.db;
   const long = '2025-01-01T00:00:00.000Z';
   const longSec = Math.floor(Date.parse(long) / 1000);
@@ -136,13 +139,14 @@ async function load(p: Platform, n: number): Promise<void> {
   const places = await db.selectFrom('observable_places').select(['num', 'place_type']).execute();
   const source = Number(places.find((r) => r.place_type === 'source')!.num);
   const hunt = Number(places.find((r) => r.place_type === 'hunt')!.num);
-  const total = n + Math.floor(n / 50);
+  const extras = Math.floor(n / 50);
+  const total = n + extras + live;
   const pgsql = engine === 'postgres';
-  // Row x: expires 2025-01-01 + (x·7919 mod 180) days, or in 2099 for the unexpired extras.
+  // Row x: expires 2025-01-01 + (x·7919 mod 180) days, or in 2099 for the unexpired extras and the live rows.
   const expiry = pgsql
-    ? sql`case when x >= ${n} and x % 2 = 1 then '2099-01-01T00:00:00.000Z'
+    ? sql`case when (x >= ${n} and x % 2 = 1) or x >= ${n + extras} then '2099-01-01T00:00:00.000Z'
         else to_char(timestamp '2025-01-01' + ((x * 7919) % 180) * interval '1 day', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') end`
-    : sql`case when x >= ${n} and x % 2 = 1 then '2099-01-01T00:00:00.000Z'
+    : sql`case when (x >= ${n} and x % 2 = 1) or x >= ${n + extras} then '2099-01-01T00:00:00.000Z'
         else strftime('%Y-%m-%dT%H:%M:%fZ', '2025-01-01', '+' || ((x * 7919) % 180) || ' days') end`;
   const id = pgsql
     ? sql`'00000000-0000-7000-8000-' || lpad(x::text, 12, '0')`
@@ -178,7 +182,8 @@ async function load(p: Platform, n: number): Promise<void> {
       await sql`insert into observable_occurrences (observable_num, place_num, role, role_decided_by, role_decided_at,
           first_seen, last_seen, seen_count, source_id, reason)
         select o.num, ${hunt}, 'unknown', null, null, ${longSec}, ${longSec}, 1, null, null
-        from observables o where ${range} and o.num - ${first} >= ${n} and (o.num - ${first}) % 2 = 0`.execute(trx);
+        from observables o where ${range} and o.num - ${first} >= ${n} and o.num - ${first} < ${n + extras}
+          and (o.num - ${first}) % 2 = 0`.execute(trx);
       await sql`insert into observable_counts (observable_num, place_type, n)
         select o.num, 'source', 1 from observables o where ${range}`.execute(trx);
       await sql`insert into observable_tags (observable_num, tag)
@@ -190,14 +195,14 @@ async function load(p: Platform, n: number): Promise<void> {
   await sql`analyze`.execute(db);
 }
 
-async function benchPurge(n: number): Promise<void> {
+async function benchPurge(n: number, live: number): Promise<void> {
   const { p, drop } = await platform();
   try {
     const db = p.db.db;
     const t0 = performance.now();
-    await load(p, n);
+    await load(p, n, live);
     const loaded = (performance.now() - t0) / 1000;
-    const keep = Math.floor(n / 50);
+    const keep = Math.floor(n / 50) + live;
     await db.updateTable('detection_retention').set({ purge_after_days: 30 }).where('type', '=', 'url').execute();
     const load1 = loadavg()[0]!;
     const cpu0 = process.cpuUsage();
@@ -292,7 +297,7 @@ async function childImport(mb: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await benchPurge(Number(values.purge));
+  await benchPurge(Number(values.purge), Number(values.live));
   if (values['feed-mb'] === '0') return;
   const mb = Number(values['feed-mb']);
   const self = fileURLToPath(import.meta.url);

@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { EXPIRY_DAYS, type ObservableType, isObservableType } from '../intel/vocab.ts';
 
 /** Width of a window of observable numbers: at most this many observables per audited transaction. */
-const BATCH = 50_000;
+const BATCH = 20_000;
 const DAY = 86_400_000;
 
 export interface PurgeSummary {
