@@ -18,6 +18,7 @@ import * as m0016 from './0016_case_search.ts';
 import * as m0017 from './0017_request_takedowns.ts';
 import * as m0018 from './0018_request_capture_queue.ts';
 import * as m0019 from './0019_request_watch.ts';
+import * as m0020 from './0020_drop_detection_expiry_index.ts';
 
 export interface RenkeiMigration {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -46,4 +47,5 @@ export const migrations: Record<string, RenkeiMigration> = {
   '0017_request_takedowns': m0017,
   '0018_request_capture_queue': m0018,
   '0019_request_watch': m0019,
+  '0020_drop_detection_expiry_index': m0020,
 };
