@@ -254,11 +254,13 @@ export async function queryObjects(
     return sql<boolean>`(case when coalesce((select ${f}(t2.version_us) from taxii_objects as t2 where t2.collection_id = o.collection_id and t2.audience = ${partner.id} and t2.stix_id = o.stix_id), o.version_us) ${cmp} o.version_us then 1 else 0 end) + (case when coalesce((select ${f}(t3.version_us) from taxii_objects as t3 where t3.collection_id = o.collection_id and t3.audience = ${POSTED} and t3.stix_id = o.stix_id and t3.tlp in (${sql.join(tlps)}) and t3.confidentiality <= ${maxConf}), o.version_us) ${cmp} o.version_us then 1 else 0 end) < 1`;
   };
 
-  // One ordered, limited scan per audience (the rows built for the partner, the posted rows), each walking the
-  // (collection_id, audience, added_us) index in order and stopping after limit + 1 rows; both in one statement,
-  // merged here. A single scan with `audience = p or audience = '*'` made both engines collect and sort every row
-  // after the cursor (and run the version check on each) for every page: a full walk was quadratic.
-  const scan = (audience: 'partner' | 'posted') => {
+  // One ordered, limited scan per audience (the rows built for the partner, then the posted rows), each walking the
+  // (collection_id, audience, added_us) index in order and stopping after limit + 1 rows, merged here. A single
+  // scan with `audience = p or audience = '*'` made both engines collect and sort every row after the cursor (and
+  // run the version check on each) for every page: a full walk was quadratic. The posted scan stops before the
+  // partner's (limit + 1)-th row: a posted row after it cannot be on the page, and reading up to limit + 1 of them
+  // only to drop them doubled the rows handed over when both audiences have rows after the cursor.
+  const scan = (audience: 'partner' | 'posted', before: number | null) => {
     let sel = db.selectFrom('taxii_objects as o').select(PAGE_COLUMNS).where('o.collection_id', '=', collectionId);
     sel =
       audience === 'partner'
@@ -266,6 +268,7 @@ export async function queryObjects(
         : sel.where('o.audience', '=', POSTED).where('o.tlp', 'in', tlps).where('o.confidentiality', '<=', maxConf);
     const after = Math.max(q.addedAfterUs ?? -1, q.nextUs ?? -1);
     if (after >= 0) sel = sel.where('o.added_us', '>', after);
+    if (before !== null) sel = sel.where('o.added_us', '<', before);
     const ids = fixedId ? [fixedId] : q.ids;
     if (ids) sel = sel.where('o.stix_id', 'in', ids);
     if (q.types) sel = sel.where('o.type', 'in', q.types);
@@ -285,13 +288,13 @@ export async function queryObjects(
     // (collection_id, audience, added_us) index there); the index order lets both engines stop after limit + 1 rows.
     return sel.orderBy('o.added_us').limit(q.limit + 1);
   };
-  const both = await db
-    .selectFrom(scan('partner').as('a'))
-    .selectAll()
-    .unionAll(db.selectFrom(scan('posted').as('b')).selectAll())
-    .execute();
-  // Ordered here (added_us is unique in a collection): a UNION ALL does not promise its branches' order.
-  const rows = both.sort((x, y) => Number(x.added_us) - Number(y.added_us)).slice(0, q.limit + 1);
+  const mine = await scan('partner', null).execute();
+  const bound = mine.length > q.limit ? Number(mine[q.limit]!.added_us) : null;
+  const posted = await scan('posted', bound).execute();
+  // Merged by added_us, unique in a collection.
+  const rows = (
+    posted.length ? [...mine, ...posted].sort((x, y) => Number(x.added_us) - Number(y.added_us)) : mine
+  ).slice(0, q.limit + 1);
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
   const out: ObjectRow[] = [];
