@@ -8,10 +8,12 @@
  *   dependent row is orphaned, or the audit chain is broken.
  * - import: a feed of `--feed-mb` MB of URL lines served by a local node:http server, collected by `collectFeed`
  *   (conditional request, streamed through intel's importer) in a child process; peak RSS (maxRSS) printed for two
- *   sizes so that its flatness shows. Goal: 2 GB with RSS under 256 MB.
+ *   sizes so that its flatness shows. Goal: 2 GB with RSS under 256 MB. `--feed-heap` caps the child's V8 heap
+ *   (--max-old-space-size); `--feed-probe` runs it with --expose-gc and prints the live heap after a full GC, sampled
+ *   every 2 s (first and last sample, maximum): flat live heap = bounded, whatever maxRSS says.
  *
  *   npx tsx bench/detection-retention.bench.ts [--engine sqlite|postgres] [--purge 100000] [--live 0] [--batch N]
- *     [--feed-mb 5]
+ *     [--feed-mb 5] [--feed-heap MB] [--feed-probe]
  *     [--pg-url postgres://postgres@127.0.0.1:5432/renkei_bench_purge]
  *   (PostgreSQL: with --pg-url the purge runs in that database, which must be named renkei_bench* and whose public
  *   schema is dropped and re-created; without it, a fresh database next to RENKEI_TEST_DATABASE_URL, default
@@ -23,7 +25,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -47,6 +49,8 @@ const { values } = parseArgs({
     batch: { type: 'string' },
     'pg-url': { type: 'string' },
     live: { type: 'string', default: '0' },
+    'feed-heap': { type: 'string' },
+    'feed-probe': { type: 'boolean', default: false },
   },
 });
 const engine = values.engine === 'postgres' ? 'postgres' : 'sqlite';
@@ -276,9 +280,18 @@ async function childImport(mb: number): Promise<void> {
       null,
     );
     const rssBeforeMb = process.memoryUsage().rss / 1024 / 1024;
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const live: number[] = [];
+    const probe = gc
+      ? setInterval(() => {
+          gc();
+          live.push(process.memoryUsage().heapUsed / 1024 / 1024);
+        }, 2000)
+      : undefined;
     const t0 = performance.now();
     const r = await collectFeed(p, feed.id);
     const seconds = (performance.now() - t0) / 1000;
+    clearInterval(probe);
     process.stdout.write(
       JSON.stringify({
         seconds,
@@ -288,6 +301,7 @@ async function childImport(mb: number): Promise<void> {
         bytes: r.bytes,
         maxRssMb: process.resourceUsage().maxRSS / 1024,
         rssBeforeMb,
+        live: live.length > 0 ? { first: live[0], last: live.at(-1), max: Math.max(...live), n: live.length } : null,
       }),
     );
   } finally {
@@ -301,9 +315,16 @@ async function main(): Promise<void> {
   if (values['feed-mb'] === '0') return;
   const mb = Number(values['feed-mb']);
   const self = fileURLToPath(import.meta.url);
-  const tsx = join(self, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const tsx = join(self, '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs');
+  // Node runs the child itself (tsx as a loader, not its CLI, which would add a process of its own) with the flags.
+  const flags = [
+    ...(values['feed-probe'] ? ['--expose-gc'] : []),
+    ...(values['feed-heap'] ? [`--max-old-space-size=${Number(values['feed-heap'])}`] : []),
+    '--import',
+    pathToFileURL(tsx).href,
+  ];
   for (const size of [mb, mb * 4]) {
-    const r = spawnSync(process.execPath, [tsx, self, '--engine', engine, '--child', String(size)], {
+    const r = spawnSync(process.execPath, [...flags, self, '--engine', engine, '--child', String(size)], {
       encoding: 'utf8',
     });
     if (r.status !== 0) throw new Error(r.stderr);
@@ -315,10 +336,15 @@ async function main(): Promise<void> {
       maxRssMb: number;
       rssBeforeMb: number;
       error: string | null;
+      live: { first: number; last: number; max: number; n: number } | null;
     };
     console.log(
       `feed import (${engine}): ${size} MB, ${o.lines.toLocaleString()} lines, ${o.outcome}${o.error ? ` (${o.error})` : ''} in ${o.seconds.toFixed(1)} s ` +
-        `(${(size / o.seconds).toFixed(2)} MB/s), peak RSS ${o.maxRssMb.toFixed(0)} MB (${o.rssBeforeMb.toFixed(0)} MB before the pull)`,
+        `(${(size / o.seconds).toFixed(2)} MB/s), peak RSS ${o.maxRssMb.toFixed(0)} MB (${o.rssBeforeMb.toFixed(0)} MB before the pull), ` +
+        `${Math.round(o.lines / o.seconds).toLocaleString()} lines/s` +
+        (o.live
+          ? `; live heap after GC ${o.live.first.toFixed(0)} → ${o.live.last.toFixed(0)} MB (max ${o.live.max.toFixed(0)}, ${o.live.n} samples)`
+          : ''),
     );
   }
 }
