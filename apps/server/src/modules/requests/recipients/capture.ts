@@ -20,6 +20,7 @@ import type { AuditActor } from '../../../platform/audit/audit.ts';
 import type { AnyDb } from '../../../platform/db/dialect.ts';
 import { actorOf, visibleRequest } from '../access.ts';
 import { WATCH_DAYS, WATCH_INTERVAL_MS, applyCheck, applyWatch } from '../flowback.ts';
+import { presentCapture } from './captureList.ts';
 import type { SiteCaptureTable } from './tables.ts';
 
 /**
@@ -230,23 +231,7 @@ export async function captureDetail(p: Platform, s: Subject, id: string) {
     .limit(200)
     .execute();
   return {
-    id: c.id,
-    url: c.url,
-    finalUrl: c.final_url,
-    profile: c.profile,
-    outcome: c.outcome,
-    httpStatus: c.http_status,
-    htmlFileId: c.html_file_id,
-    htmlSha256: c.html_sha256,
-    screenshotFileId: c.screenshot_file_id,
-    screenshotSha256: c.screenshot_sha256,
-    screenshotNote: c.screenshot_note,
-    requestId: c.request_id,
-    requestItemId: c.request_item_id,
-    recheck: c.recheck === 1,
-    lastOutcome: c.last_outcome,
-    lastCheckedAt: c.last_checked_at,
-    createdAt: c.created_at,
+    ...presentCapture(c),
     checks: checks.map((k) => ({
       at: k.at,
       outcome: k.outcome,

@@ -1,8 +1,53 @@
+import type { Selectable } from 'kysely';
 import type { Subject } from '../../../platform/auth/subject.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { decodeCursor, encodeCursor } from '../../../platform/db/cursor.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { actorOf, isRequestStaff, requestVisible, visibleRequest } from '../access.ts';
+import type { SiteCaptureTable } from './tables.ts';
+
+export const CAPTURE_COLUMNS = [
+  'id',
+  'url',
+  'final_url',
+  'profile',
+  'outcome',
+  'http_status',
+  'html_file_id',
+  'html_sha256',
+  'screenshot_file_id',
+  'screenshot_sha256',
+  'screenshot_note',
+  'request_id',
+  'request_item_id',
+  'recheck',
+  'last_outcome',
+  'last_checked_at',
+  'created_at',
+] as const;
+
+/** A capture as the API shows it (list and detail). */
+export function presentCapture(c: Pick<Selectable<SiteCaptureTable>, (typeof CAPTURE_COLUMNS)[number]>) {
+  return {
+    id: c.id,
+    url: c.url,
+    finalUrl: c.final_url,
+    profile: c.profile,
+    outcome: c.outcome,
+    httpStatus: c.http_status,
+    htmlFileId: c.html_file_id,
+    htmlSha256: c.html_sha256,
+    screenshotFileId: c.screenshot_file_id,
+    screenshotSha256: c.screenshot_sha256,
+    screenshotNote: c.screenshot_note,
+    requestId: c.request_id,
+    requestItemId: c.request_item_id,
+    recheck: c.recheck === 1,
+    lastOutcome: c.last_outcome,
+    lastCheckedAt: c.last_checked_at,
+    createdAt: c.created_at,
+  };
+}
 
 /**
  * Captures for the UI: the drafting unit's captures, newest first (keyset on created_at, id; at most 200 a page),
@@ -18,25 +63,7 @@ export async function listCaptures(
   if (f.requestId) await visibleRequest(p.db.db, s, f.requestId);
   let q = p.db.db
     .selectFrom('site_captures')
-    .select([
-      'id',
-      'url',
-      'final_url',
-      'profile',
-      'outcome',
-      'http_status',
-      'html_file_id',
-      'html_sha256',
-      'screenshot_file_id',
-      'screenshot_sha256',
-      'screenshot_note',
-      'request_id',
-      'request_item_id',
-      'recheck',
-      'last_outcome',
-      'last_checked_at',
-      'created_at',
-    ])
+    .select([...CAPTURE_COLUMNS])
     .where('owner_unit_id', '=', s.unitId)
     // A capture of a request the caller may not see (a case he is not a member of) is not listed either.
     .where((eb) =>
@@ -66,25 +93,7 @@ export async function listCaptures(
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map((c) => ({
-      id: c.id,
-      url: c.url,
-      finalUrl: c.final_url,
-      profile: c.profile,
-      outcome: c.outcome,
-      httpStatus: c.http_status,
-      htmlFileId: c.html_file_id,
-      htmlSha256: c.html_sha256,
-      screenshotFileId: c.screenshot_file_id,
-      screenshotSha256: c.screenshot_sha256,
-      screenshotNote: c.screenshot_note,
-      requestId: c.request_id,
-      requestItemId: c.request_item_id,
-      recheck: c.recheck === 1,
-      lastOutcome: c.last_outcome,
-      lastCheckedAt: c.last_checked_at,
-      createdAt: c.created_at,
-    })),
+    items: page.map(presentCapture),
     nextCursor: rows.length > f.limit && last ? encodeCursor([last.created_at, last.id]) : null,
   };
 }
