@@ -111,3 +111,29 @@ export async function personScanner(
     },
   };
 }
+
+/** For entries received in a package: the partners they came from (unknown senders: nobody). */
+export async function receivedFrom(p: Platform, timelineIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (timelineIds.length === 0) return out;
+  const maps = await p.db.db
+    .selectFrom('sharing_object_map as m')
+    .leftJoin('sharing_object_map as im', (j) =>
+      j
+        .onRef('im.foreign_id', '=', 'm.foreign_id')
+        .on('im.format', '=', 'stix')
+        .on('im.object_type', '=', 'sharing_import'),
+    )
+    .leftJoin('sharing_imports as i', 'i.id', 'im.object_id')
+    .select(['m.object_id as timelineId', 'i.partner_id as partnerId'])
+    .where('m.format', '=', 'stix')
+    .where('m.object_type', '=', 'case_timeline')
+    .where('m.object_id', 'in', timelineIds)
+    .execute();
+  for (const m of maps) {
+    const list = out.get(m.timelineId) ?? [];
+    list.push(m.partnerId ?? 'unknown-sender');
+    out.set(m.timelineId, list);
+  }
+  return out;
+}

@@ -38,7 +38,7 @@ import {
 import { addTimeline } from '../timeline.ts';
 import { caseForRead, caseForWrite } from '../evidence/caseGate.ts';
 import { actorOf } from '../evidence/service.ts';
-import { CASE_EXTENSION_ID, jointOf, partnerOf, personScanner } from './packageCommon.ts';
+import { CASE_EXTENSION_ID, jointOf, partnerOf, personScanner, receivedFrom } from './packageCommon.ts';
 import { insertShare } from './service.ts';
 
 export interface PackageRequest {
@@ -336,32 +336,6 @@ export async function planPackage(
   plan.objects = [identity, ...markings, ...content, report, ...notes];
   for (const o of plan.objects) plan.sent[o.type] = (plan.sent[o.type] ?? 0) + 1;
   return plan;
-}
-
-/** For entries received in a package: the partners they came from (unknown senders: nobody). */
-async function receivedFrom(p: Platform, timelineIds: string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  if (timelineIds.length === 0) return out;
-  const maps = await p.db.db
-    .selectFrom('sharing_object_map as m')
-    .leftJoin('sharing_object_map as im', (j) =>
-      j
-        .onRef('im.foreign_id', '=', 'm.foreign_id')
-        .on('im.format', '=', 'stix')
-        .on('im.object_type', '=', 'sharing_import'),
-    )
-    .leftJoin('sharing_imports as i', 'i.id', 'im.object_id')
-    .select(['m.object_id as timelineId', 'i.partner_id as partnerId'])
-    .where('m.format', '=', 'stix')
-    .where('m.object_type', '=', 'case_timeline')
-    .where('m.object_id', 'in', timelineIds)
-    .execute();
-  for (const m of maps) {
-    const list = out.get(m.timelineId) ?? [];
-    list.push(m.partnerId ?? 'unknown-sender');
-    out.set(m.timelineId, list);
-  }
-  return out;
 }
 
 /**
