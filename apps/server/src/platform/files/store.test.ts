@@ -187,4 +187,20 @@ describe.each(testEngines())('file store on %s', (engine) => {
     expect((await s.listByOwner('case', 'case-G')).map((r) => r.id)).toEqual([ref.id]);
     await s.release(ref.id, null);
   });
+
+  it("lists several owners' files in one call, each owner only his own", async () => {
+    const a1 = await store.put(Readable.from([Buffer.from('a1')]), owner('case-H'), null);
+    const b1 = await store.put(Readable.from([Buffer.from('b1')]), owner('case-I'), null);
+    const a2 = await store.put(Readable.from([Buffer.from('a2')]), owner('case-H'), null);
+    const got = await store.listByOwners('case', ['case-H', 'case-I', 'case-none']);
+    expect(
+      got
+        .get('case-H')
+        ?.map((r) => r.id)
+        .sort(),
+    ).toEqual([a1.id, a2.id].sort());
+    expect(got.get('case-I')?.map((r) => r.id)).toEqual([b1.id]);
+    expect(got.has('case-none')).toBe(false);
+    expect((await store.listByOwners('case', [])).size).toBe(0);
+  });
 });

@@ -269,17 +269,29 @@ export class FileStore {
   }
 
   async listByOwner(ownerType: string, ownerId: string, db: Db = this.#d.db): Promise<FileRef[]> {
+    return (await this.listByOwners(ownerType, [ownerId], db)).get(ownerId) ?? [];
+  }
+
+  /** The files of several owners in one query (a list page), each owner's in upload order. */
+  async listByOwners(ownerType: string, ownerIds: string[], db: Db = this.#d.db): Promise<Map<string, FileRef[]>> {
+    const out = new Map<string, FileRef[]>();
+    if (ownerIds.length === 0) return out;
     const rows = await db
       .selectFrom('file_refs')
       .innerJoin('blobs', 'blobs.id', 'file_refs.blob_id')
       .selectAll('file_refs')
       .select('blobs.sha256')
       .where('file_refs.owner_type', '=', ownerType)
-      .where('file_refs.owner_id', '=', ownerId)
+      .where('file_refs.owner_id', 'in', ownerIds)
       .orderBy('file_refs.created_at')
       .orderBy('file_refs.id')
       .execute();
-    return rows.map((r) => present(r, r.sha256));
+    for (const r of rows) {
+      const list = out.get(r.owner_id) ?? [];
+      list.push(present(r, r.sha256));
+      out.set(r.owner_id, list);
+    }
+    return out;
   }
 
   /**

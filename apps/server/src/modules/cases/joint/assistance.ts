@@ -7,7 +7,7 @@ import type { Subject } from '../../../platform/auth/subject.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { decodeCursor, encodeCursor, pageLimit } from '../../../platform/db/cursor.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { fileStoreFor } from '../../../platform/files/index.ts';
+import { type FileRef, fileStoreFor } from '../../../platform/files/index.ts';
 import { caseVisibleTo } from '../access.ts';
 import { caseForWrite } from '../evidence/caseGate.ts';
 import { actorOf } from '../evidence/service.ts';
@@ -47,7 +47,10 @@ export interface AssistancePatch {
 }
 
 async function present(p: Platform, r: Row) {
-  const docs = await fileStoreFor(p).listByOwner(ASSISTANCE_OWNER, r.id);
+  return presentRow(r, await fileStoreFor(p).listByOwner(ASSISTANCE_OWNER, r.id));
+}
+
+function presentRow(r: Row, docs: FileRef[]) {
   return {
     id: r.id,
     scope: r.scope,
@@ -157,8 +160,12 @@ export async function listAssistance(
     .execute();
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
+  const docs = await fileStoreFor(p).listByOwners(
+    ASSISTANCE_OWNER,
+    page.map((r) => r.id),
+  );
   return {
-    items: await Promise.all(page.map((r) => present(p, r))),
+    items: page.map((r) => presentRow(r, docs.get(r.id) ?? [])),
     nextCursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
   };
 }
