@@ -40,6 +40,11 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
   app.addHook('onRequest', async (request) => {
     request.locale = pickLocale(request.headers);
   });
+  // U+0000 cannot be stored in PostgreSQL text (and is never meaningful in our fields): refused for every route
+  // before validation, on both engines alike, instead of failing at the database.
+  app.addHook('preValidation', async (request) => {
+    if (containsNul(request.body)) throw new AppError('VALIDATION_FAILED', 'text may not contain U+0000');
+  });
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -120,4 +125,15 @@ export async function buildApp(platform: Platform, options: BuildOptions = {}): 
     return reply.type('text/html; charset=utf-8').sendFile('index.html');
   });
   return app;
+}
+
+/** Whether a parsed JSON body holds U+0000 in any string (key or value), however deep. */
+function containsNul(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (v === null || typeof v !== 'object' || depth > 64) return false;
+  if (Array.isArray(v)) return v.some((x) => containsNul(x, depth + 1));
+  // Only parsed JSON: streamed bodies (uploads, STIX bundles) and buffers are checked where they are read.
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Object.entries(v).some(([k, x]) => k.includes('\u0000') || containsNul(x, depth + 1));
 }

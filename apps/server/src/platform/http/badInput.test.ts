@@ -46,6 +46,7 @@ describe.each(testEngines())('bad input on %s', (engine) => {
     ['an unknown role', () => JSON.stringify({ ...valid(), roles: ['root'] }), 'VALIDATION_FAILED'],
     ['a unit that does not exist', () => JSON.stringify({ ...valid(), unitId: 'nope' }), 'VALIDATION_FAILED'],
     ['an empty body', () => '', 'MALFORMED_JSON'],
+    ['a NUL character in a text field', () => JSON.stringify({ ...valid(), name: 'a\u0000b' }), 'VALIDATION_FAILED'],
   ])('refuses %s with 400 and writes nothing', async (_label, body, code) => {
     const before = await counts();
     const res = await post(body());
